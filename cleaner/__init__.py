@@ -1,0 +1,37 @@
+"""cleaner: strip scraped cruft from news articles, with provenance.
+
+>>> import cleaner
+>>> r = cleaner.clean("Storm closes schools\\n\\n" + "Heavy snow closed all schools in the county on Monday, officials said. " * 3 + "\\n\\nRelated Posts\\n\\nHow to stay warm")
+>>> r.title.text
+'Storm closes schools'
+>>> [(x.text, x.category.value, x.rule) for x in r.removed]
+[('Related Posts', 'related', 'en.related.heading'), ('How to stay warm', 'related', 'en.related.heading')]
+"""
+
+from __future__ import annotations
+
+from .core import Cleaner, Options
+from .model import Category, Removal, Result, Segment
+from .ruleset import RuleError
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Category", "Cleaner", "Options", "Removal", "Result", "RuleError", "Segment",
+    "clean", "default_cleaner", "__version__",
+]
+
+_default: Cleaner | None = None
+
+
+def default_cleaner() -> Cleaner:
+    """The shared Cleaner with the built-in rules, compiled on first use."""
+    global _default
+    if _default is None:
+        _default = Cleaner()
+    return _default
+
+
+def clean(text: str, *, language: str | None = None) -> Result:
+    """Clean one plain-text article with the default Cleaner."""
+    return default_cleaner().clean(text, language=language)

@@ -1,0 +1,62 @@
+"""Blocks: the unit of decision, shared by both front ends.
+
+A segmenter (text or HTML) cuts the source into blocks — a line of text, a
+paragraph, a heading, a list item — each with its span in the source.  The
+later steps fill in features (`classify`) and the decision (`decide`); the
+Result is then assembled once from the blocks.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+from .model import Category
+from .ruleset import Hit
+
+
+class Label(Enum):
+    """The context-free class of a block, from its text features alone.
+
+    The names follow jusText: GOOD is article prose, NEAR could be prose
+    (short or light on stopwords), SHORT is too short to judge alone, BAD is
+    text that is not prose (lists of names, menus run together).
+    """
+
+    GOOD = "good"
+    NEAR = "near"
+    SHORT = "short"
+    BAD = "bad"
+
+
+@dataclass(slots=True, eq=False)
+class Decision:
+    """Why a block was dropped (a kept block has no Decision)."""
+
+    category: Category
+    rule: str
+    reason: str
+
+
+@dataclass(slots=True, eq=False)
+class Block:
+    start: int  # offset of the first character in the source
+    end: int  # offset after the last character
+    text: str  # the block's visible text, whitespace-trimmed
+    para: int  # paragraph number: blocks of one paragraph were split at single line breaks
+    # HTML front end: each (start, end) range of visible text in the source,
+    # and DOM cues.  The text front end leaves these empty.
+    pieces: tuple[tuple[int, int], ...] = ()
+    tag: str = ""
+    link_density: float = 0.0
+    dom_hit: Hit | None = None
+    # Features (classify).
+    words: int = 0
+    stop_ratio: float = 0.0
+    terminal: bool = False
+    label: Label = Label.SHORT
+    hit: Hit | None = None  # a block or heading rule that fired
+    cuts: list[Hit] = field(default_factory=list)  # inline rules that fired
+    # Decision (decide).
+    drop: Decision | None = None
+    is_title: bool = False

@@ -1,0 +1,104 @@
+"""Classify: per-block features, rule hits and a context-free label.
+
+Nothing here looks at a block's neighbours; that is `decide`'s job.  The
+label follows jusText's scheme, on characters and stopword density:
+
+- GOOD: long enough and dense in stopwords — running prose;
+- NEAR: shorter prose, or prose light on stopwords;
+- SHORT: too short to judge on its own (headings, menu items, one-liners);
+- BAD: long but not prose (tag lists, menus run together, link dumps).
+"""
+
+from __future__ import annotations
+
+import regex
+
+from .blocks import Block, Label
+from .ruleset import CompiledRules, Scope
+
+# Headings are short: heading-scope rules are only tried on blocks this short.
+HEADING_MAX_WORDS = 12
+
+# Thresholds in characters and stopword share (jusText's defaults are
+# 70/200 characters and 0.30/0.32; text input has no link density to lean
+# on, so the prose test leans on sentence punctuation instead).
+SHORT_MAX_CHARS = 40
+GOOD_MIN_CHARS = 120
+GOOD_MIN_STOP = 0.22
+NEAR_MIN_STOP = 0.12
+
+_WORD = regex.compile(r"\w+")
+# Scripts written without spaces between words: each character counts as
+# half a word, so that length tests mean the same in every script.
+_UNSPACED = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Thai}\p{Lao}\p{Khmer}\p{Myanmar}]")
+_SENTENCE_MARK = regex.compile(r"[.!?…。！？؟۔][\"”’»)]*(?:\s|$)|[。！？]")
+_TERMINAL = frozenset(".!?…。！？؟۔")
+_CLOSERS = frozenset("\"'”’»)]*")
+
+
+def ends_sentence(text: str) -> bool:
+    """Whether `text` ends like a sentence (closing quotes and brackets aside).
+
+    >>> ends_sentence('He left. "Never again."'), ends_sentence("Read More")
+    (True, False)
+    """
+    i = len(text) - 1
+    while i >= 0 and text[i] in _CLOSERS:
+        i -= 1
+    return i >= 0 and text[i] in _TERMINAL
+
+
+def punctuation_proxy(text: str, terminal: bool) -> float:
+    """A stand-in for stopword density when the language has no pack.
+
+    Prose is made of sentences: a block that ends like one or holds sentence
+    marks scores as dense prose, one with commas as borderline, a block with
+    neither (menus, tag lists, titles) as not prose.
+    """
+    if terminal or _SENTENCE_MARK.search(text):
+        return GOOD_MIN_STOP
+    if "," in text or "،" in text or "、" in text or "，" in text:
+        return NEAR_MIN_STOP
+    return 0.0
+
+
+def label_for(chars: int, words: int, stop_ratio: float, terminal: bool) -> Label:
+    """The context-free label from the block's features."""
+    if chars < SHORT_MAX_CHARS or words < 4:
+        # Short, but a complete sentence made of ordinary words is prose.
+        if terminal and words >= 4 and stop_ratio >= GOOD_MIN_STOP:
+            return Label.NEAR
+        return Label.SHORT
+    if stop_ratio >= GOOD_MIN_STOP:
+        if chars >= GOOD_MIN_CHARS and (terminal or chars >= 2 * GOOD_MIN_CHARS):
+            return Label.GOOD
+        return Label.NEAR
+    if stop_ratio >= NEAR_MIN_STOP and terminal:
+        return Label.NEAR
+    return Label.BAD
+
+
+def classify(blocks: list[Block], rules: CompiledRules, stopwords: frozenset[str], guard: list[str]) -> None:
+    """Fill in each block's features, rule hits and label.
+
+    `stopwords` is empty when the document's language has no pack; the
+    punctuation proxy then stands in for stopword density.
+    """
+    for b in blocks:
+        text = b.text
+        tokens = _WORD.findall(text.lower())
+        b.words = len(tokens)
+        if not text.isascii():
+            b.words += len(_UNSPACED.findall(text)) // 2
+        b.terminal = ends_sentence(text)
+        if stopwords:
+            b.stop_ratio = sum(t in stopwords for t in tokens) / len(tokens) if tokens else 0.0
+        else:
+            b.stop_ratio = punctuation_proxy(text, b.terminal)
+        b.label = label_for(len(b.text), b.words, b.stop_ratio, b.terminal)
+        hit = rules.first(Scope.BLOCK, b.text, guard)
+        if hit is None and b.words <= HEADING_MAX_WORDS:
+            hit = rules.first(Scope.HEADING, b.text, guard)
+        b.hit = hit
+        if hit is None:
+            b.cuts = rules.cuts(b.text, guard)

@@ -1,0 +1,249 @@
+"""Decide: which blocks are the article, judged in context.
+
+The steps, in order (docs/algorithm.md says more):
+
+1. Body: the article is the run of blocks with the best score, where prose
+   scores its length and furniture scores against it (the maximum-sum
+   subarray).  Furniture inside the run costs less than the prose it
+   would cut off, so ads and inline links between paragraphs do not split
+   the body; menus before it and teaser lists after it fall outside.
+2. Sections: from the body's start on, a trailer heading such as "Related
+   Posts" or "Leave a Reply" (a rule with ``action = "drop_section"``) drops
+   what follows it until body text resumes — `RESUME_RUN` paragraphs of
+   prose in a row.  The body run is then scored again.
+3. Title: the headline-like line just before the body, preferring one that
+   repeats the page title when the page starts with one.
+4. Blocks: inside the body, prose is kept and short blocks are judged by
+   their neighbours (a subheading sits between prose; a stray "Share" line
+   does not); every other block is dropped with the reason that applies.
+
+Every drop records its category, the rule or detector id and a reason, in
+the place where it is decided.
+"""
+
+from __future__ import annotations
+
+from .blocks import Block, Decision, Label
+from .model import Category
+from .ruleset import Action
+
+RESUME_RUN = 2
+
+# Scores for the body run.  Prose scores its length in characters; the rest
+# is a cost.  A rule-matched block costs more than an unknown short one.
+NEAR_SHARE = 0.5
+SHORT_COST = 15.0
+RULE_COST = 60.0
+BAD_SHARE = 0.5
+
+# The share of rule-matched blocks at which a document counts as a page with
+# furniture (strictness 1), and below which it counts as clean (0).
+EVIDENCE_LOW = 0.03
+EVIDENCE_HIGH = 0.12
+LENIENT_BELOW = 0.0
+
+TITLE_LOOKBACK = 12
+TITLE_MIN_WORDS = 3
+TITLE_MAX_WORDS = 30
+
+# Detector ids: the `rule` of removals that no pattern decided.
+BEFORE_BODY = "body.before"
+AFTER_BODY = "body.after"
+NOT_PROSE = "body.not-prose"
+SHORT_IN_BODY = "body.short"
+NO_PROSE = "guard.no-prose"
+
+
+def decide(blocks: list[Block], guard: list[str]) -> None:
+    """Set `drop` on every block that is not kept, and mark the title."""
+    # Trailer headings only open sections once the article has begun: a
+    # "Comments" link in the share bar above the story heads nothing.
+    strict = strictness(blocks)
+    first, _ = body_run(blocks, strict)
+    if first >= 0:
+        mark_sections(blocks, first)
+    first, last = body_run(blocks, strict)
+    if first < 0 or not any(blocks[i].label is Label.GOOD for i in range(first, last + 1)):
+        # No run of prose: a list, a table, a stub.  Rather than drop all of
+        # it on weak evidence, keep what no rule matched; Result.confidence
+        # tells the caller how little this looks like an article.
+        guard.append(f"{NO_PROSE}: no run of prose found; kept every block that no rule matched")
+        for b in blocks:
+            if b.hit is not None:
+                _drop_by_rule(b)
+        return
+    title = find_title(blocks, first, last)
+    if title is not None:
+        blocks[title].is_title = True
+        first = max(first, title + 1)
+    for i, b in enumerate(blocks):
+        if b.is_title:
+            continue
+        if b.hit is not None:
+            _drop_by_rule(b)
+        elif i < first:
+            category = Category.NAVIGATION if b.words <= 4 else Category.BOILERPLATE
+            _drop_unmatched(b, category, BEFORE_BODY, "Page furniture before the article body.")
+        elif i > last:
+            _drop_unmatched(b, Category.BOILERPLATE, AFTER_BODY, "Page furniture after the article body.")
+        elif strict < LENIENT_BELOW:
+            continue  # a clean document: unknown short lines are list items, not furniture
+        elif b.label is Label.BAD:
+            _drop_unmatched(b, Category.BOILERPLATE, NOT_PROSE, "Long text without the stopwords of prose (a list or a menu).")
+        elif b.label is Label.SHORT and not _short_kept(blocks, i, first, last):
+            _drop_unmatched(b, Category.BOILERPLATE, SHORT_IN_BODY, "A short line that neither reads as a sentence nor heads the prose that follows.")
+
+
+def _drop_by_rule(b: Block) -> None:
+    rule = b.hit.rule
+    b.drop = Decision(rule.category, rule.id, rule.note)
+
+
+def _drop_unmatched(b: Block, category: Category, rule: str, reason: str) -> None:
+    # A section drop (or any earlier decision) is more specific: keep it.
+    if b.drop is None:
+        b.drop = Decision(category, rule, reason)
+
+
+def mark_sections(blocks: list[Block], start: int = 0) -> None:
+    """Drop the blocks that follow a trailer heading until prose resumes.
+
+    Only headings at or after `start` (where the body begins) count.
+    """
+    opener: Block | None = None
+    for i in range(start, len(blocks)):
+        b = blocks[i]
+        if b.hit is not None:
+            if b.hit.rule.action is Action.DROP_SECTION:
+                opener = b
+            continue
+        if opener is None:
+            continue
+        if _prose_resumes(blocks, i):
+            opener = None
+            continue
+        rule = opener.hit.rule
+        b.drop = Decision(
+            rule.category, rule.id,
+            f"In the {rule.category.value} section that the heading {_quote(opener.text)} opens.",
+        )
+
+
+def _prose_resumes(blocks: list[Block], i: int) -> bool:
+    """Whether blocks[i] starts RESUME_RUN paragraphs of prose in a row.
+
+    Counted in paragraphs, not blocks: one teaser excerpt split at a glued
+    sentence end is still one paragraph.
+    """
+    paragraphs = 0
+    para = None
+    for b in blocks[i:]:
+        if b.label is not Label.GOOD or b.hit is not None:
+            return False
+        if b.para != para:
+            paragraphs += 1
+            para = b.para
+            if paragraphs == RESUME_RUN:
+                return True
+    return False
+
+
+def _quote(text: str, limit: int = 40) -> str:
+    return repr(text if len(text) <= limit else text[: limit - 1] + "…")
+
+
+def strictness(blocks: list[Block]) -> float:
+    """How much this document looks like a page with furniture, about 0 to 1.
+
+    The share of blocks that rules recognise as furniture is the evidence:
+    a scraped page carries menus, share rows and footers (a tenth to a third
+    of its blocks), an article that is already clean almost none.  The costs
+    of unknown short blocks scale with it, so that a list inside a clean
+    article is kept while a menu on a page is dropped.  Below zero means
+    lenient: unknown blocks are welcome in the body.
+    """
+    if not blocks:
+        return 0.0
+    share = sum(b.hit is not None for b in blocks) / len(blocks)
+    return min(1.0, (share - EVIDENCE_LOW) / (EVIDENCE_HIGH - EVIDENCE_LOW))
+
+
+def _score(b: Block, strict: float) -> float:
+    if b.hit is not None or b.drop is not None:
+        return -RULE_COST
+    if b.label is Label.GOOD:
+        return float(len(b.text))
+    if b.label is Label.NEAR:
+        return NEAR_SHARE * len(b.text)
+    if b.label is Label.SHORT:
+        return -SHORT_COST * strict
+    return -BAD_SHARE * len(b.text) * strict
+
+
+def body_run(blocks: list[Block], strict: float = 1.0) -> tuple[int, int]:
+    """The first and last index of the best-scoring run, or (-1, -1)."""
+    best, best_first, best_last = 0.0, -1, -1
+    total, first = 0.0, 0
+    for i, b in enumerate(blocks):
+        if total <= 0:
+            total, first = 0.0, i
+        total += _score(b, strict)
+        if total > best:
+            best, best_first, best_last = total, first, i
+    return best_first, best_last
+
+
+def _headline_like(b: Block) -> bool:
+    return (
+        b.hit is None
+        and b.label is not Label.GOOD
+        and TITLE_MIN_WORDS <= b.words <= TITLE_MAX_WORDS
+        and not b.text.endswith(".")
+    )
+
+
+def find_title(blocks: list[Block], first: int, last: int) -> int | None:
+    """The index of the headline, or None.
+
+    When the page opens with its <title> line ("Headline | Site Name"), the
+    headline is the block that repeats it, searched back from the body's
+    first prose: that repetition marks where the article starts, even when
+    the best-scoring run began earlier, in a list of teasers.  Otherwise it
+    is the nearest headline-like block before the body, or the body's first
+    block when prose follows it.
+    """
+    page_title = blocks[0].text.casefold()
+    prose = next((i for i in range(first, last + 1) if blocks[i].label is Label.GOOD), first)
+    for i in range(prose, 0, -1):
+        b = blocks[i]
+        if len(b.text) >= 15 and _headline_like(b) and page_title.startswith(b.text.casefold()):
+            return i
+    lo = max(0, first - TITLE_LOOKBACK)
+    candidates = [i for i in range(first, lo - 1, -1) if _headline_like(blocks[i])]
+    if not candidates:
+        return None
+    nearest = candidates[0]
+    if nearest == first and not (first + 1 < len(blocks) and blocks[first + 1].label is Label.GOOD):
+        return candidates[1] if len(candidates) > 1 else None
+    return nearest
+
+
+def _short_kept(blocks: list[Block], i: int, first: int, last: int) -> bool:
+    """A short block in the body stays if it is a sentence or a subheading."""
+    b = blocks[i]
+    if b.terminal and b.words >= 2:
+        return True
+    if b.words > TITLE_MAX_WORDS or b.words == 0:
+        return False
+    # A subheading: prose on both sides within the body.
+    return _prose_near(blocks, i, -1, first) and _prose_near(blocks, i, +1, last)
+
+
+def _prose_near(blocks: list[Block], i: int, step: int, bound: int) -> bool:
+    j = i + step
+    while (j >= bound) if step < 0 else (j <= bound):
+        b = blocks[j]
+        if b.hit is None and b.drop is None and not b.is_title:
+            return b.label in (Label.GOOD, Label.NEAR)
+        j += step
+    return False

@@ -1,0 +1,325 @@
+"""Rules as data: loading, validating and compiling the TOML rule packs.
+
+A pack is a TOML file (see docs/rules.md for the full schema)::
+
+    [pack]
+    language = "en"                  # omitted in language-independent packs
+    description = "English phrases"
+    stopwords = ["the", "of", ...]   # used for language detection and scoring
+
+    [[rules]]
+    id = "en.related.heading"        # unique; also the `rule` of every Removal it causes
+    category = "related"             # a cleaner.Category value
+    scope = "heading"                # block | heading | inline
+    action = "drop_section"          # drop_block | drop_section | cut
+    pattern = '''related (posts|articles)'''
+    note = "A heading that opens a list of links to other articles."
+    match = ["Related Posts"]        # examples that must match
+    no_match = ["Related posts were deleted by the moderators."]
+
+Scopes: ``block`` patterns are matched at the start of every block (a line of
+text input); ``heading`` patterns only at the start of short blocks, where
+headings live; ``inline`` patterns are searched anywhere in a block and what
+they match is cut out, leaving the rest of the block.  Patterns are
+case-insensitive unless ``case_sensitive = true``.
+
+Loading is strict: an unknown key, a pattern that does not compile, a
+duplicate id or an unknown category is a `RuleError` naming the file and the
+rule.  All patterns of one scope are combined into a single alternation, so
+a block is matched once per scope however many rules there are.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from enum import Enum
+from importlib import resources
+from pathlib import Path
+from typing import Any, Iterable, Iterator
+
+import regex
+
+from .model import Category
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on 3.10 only
+    import tomli as tomllib
+
+
+class RuleError(ValueError):
+    """A rule file is broken.  The message names the file and the rule."""
+
+
+class Scope(str, Enum):
+    BLOCK = "block"
+    HEADING = "heading"
+    INLINE = "inline"
+
+
+class Action(str, Enum):
+    DROP_BLOCK = "drop_block"
+    DROP_SECTION = "drop_section"
+    CUT = "cut"
+
+
+# Each action only makes sense in some scopes: cutting text needs a search
+# inside the block; a section can only be opened by a whole block.
+_ACTIONS_FOR_SCOPE = {
+    Scope.BLOCK: {Action.DROP_BLOCK, Action.DROP_SECTION},
+    Scope.HEADING: {Action.DROP_BLOCK, Action.DROP_SECTION},
+    Scope.INLINE: {Action.CUT},
+}
+
+_PACK_KEYS = {"name", "language", "description", "stopwords"}
+_RULE_KEYS = {
+    "id", "category", "scope", "action", "pattern", "note",
+    "match", "no_match", "case_sensitive",
+}
+_REQUIRED_RULE_KEYS = {"id", "category", "scope", "action", "pattern", "note", "match"}
+_ID_RE = regex.compile(r"[a-z0-9_]+(?:[.-][a-z0-9_]+)*")
+
+# A pattern that needs longer than this on one block is treated as not
+# matching, and the Result records that the guard fired.
+REGEX_TIMEOUT_S = 0.25
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    category: Category
+    scope: Scope
+    action: Action
+    pattern: str
+    note: str
+    match: tuple[str, ...]
+    no_match: tuple[str, ...]
+    case_sensitive: bool
+    source: str  # the file the rule came from, for error messages
+
+    def compile(self) -> regex.Pattern[str]:
+        """This rule's pattern alone, with the flags it runs with."""
+        return regex.compile(_wrapped(self))
+
+    def matches(self, text: str) -> bool:
+        """Whether the rule fires on `text`, as the engine would apply it."""
+        compiled = self.compile()
+        if self.scope is Scope.INLINE:
+            return compiled.search(text, timeout=REGEX_TIMEOUT_S) is not None
+        return compiled.match(text, timeout=REGEX_TIMEOUT_S) is not None
+
+
+@dataclass(frozen=True)
+class RulePack:
+    path: str
+    language: str | None
+    description: str
+    stopwords: frozenset[str]
+    rules: tuple[Rule, ...]
+
+
+def _wrapped(rule: Rule) -> str:
+    flags = "" if rule.case_sensitive else "i"
+    return f"(?{flags}:{rule.pattern})" if flags else f"(?:{rule.pattern})"
+
+
+def _fail(path: str, rule_id: str | None, problem: str) -> RuleError:
+    where = f"{path}: rule {rule_id!r}" if rule_id else path
+    return RuleError(f"{where}: {problem}")
+
+
+def _check_pattern(path: str, rule_id: str, pattern: str) -> None:
+    try:
+        compiled = regex.compile(pattern)
+    except regex.error as exc:
+        raise _fail(path, rule_id, f"pattern does not compile: {exc}") from None
+    # Patterns are combined into one alternation with a named group per rule;
+    # their own groups would collide or shift numbered back-references.
+    if compiled.groupindex:
+        raise _fail(path, rule_id, "named groups are not allowed in patterns")
+    if regex.search(r"(?<!\\)\\[1-9]|\(\?[a-zA-Z]+\)", pattern):
+        raise _fail(
+            path, rule_id,
+            "back-references and global inline flags are not allowed "
+            "(use case_sensitive = true, or scoped flags like (?i:...))",
+        )
+
+
+def _parse_rule(path: str, raw: Any, index: int) -> Rule:
+    if not isinstance(raw, dict):
+        raise _fail(path, None, f"rules[{index}] is not a table")
+    rule_id = raw.get("id")
+    label = rule_id if isinstance(rule_id, str) else f"#{index + 1}"
+    unknown = set(raw) - _RULE_KEYS
+    if unknown:
+        raise _fail(path, label, f"unknown keys: {', '.join(sorted(unknown))}")
+    missing = _REQUIRED_RULE_KEYS - set(raw)
+    if missing:
+        raise _fail(path, label, f"missing keys: {', '.join(sorted(missing))}")
+    if not isinstance(rule_id, str) or not _ID_RE.fullmatch(rule_id):
+        raise _fail(path, label, "id must be lowercase words joined by '.', '-' or '_'")
+    for key in ("pattern", "note"):
+        if not isinstance(raw[key], str) or not raw[key].strip():
+            raise _fail(path, rule_id, f"{key} must be a non-empty string")
+    try:
+        category = Category(raw["category"])
+    except ValueError:
+        known = ", ".join(c.value for c in Category)
+        raise _fail(path, rule_id, f"unknown category {raw['category']!r} (known: {known})") from None
+    try:
+        scope = Scope(raw["scope"])
+        action = Action(raw["action"])
+    except ValueError as exc:
+        raise _fail(path, rule_id, str(exc)) from None
+    if action not in _ACTIONS_FOR_SCOPE[scope]:
+        raise _fail(path, rule_id, f"action {action.value!r} is not allowed in scope {scope.value!r}")
+    examples = {}
+    for key in ("match", "no_match"):
+        value = raw.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise _fail(path, rule_id, f"{key} must be a list of strings")
+        examples[key] = tuple(value)
+    if not examples["match"]:
+        raise _fail(path, rule_id, "needs at least one example in match")
+    case_sensitive = raw.get("case_sensitive", False)
+    if not isinstance(case_sensitive, bool):
+        raise _fail(path, rule_id, "case_sensitive must be true or false")
+    _check_pattern(path, rule_id, raw["pattern"])
+    return Rule(
+        id=rule_id, category=category, scope=scope, action=action,
+        pattern=raw["pattern"], note=raw["note"].strip(),
+        match=examples["match"], no_match=examples["no_match"],
+        case_sensitive=case_sensitive, source=path,
+    )
+
+
+def parse_pack(text: str, path: str) -> RulePack:
+    """Parse and validate one pack from its TOML text; `path` names it in errors."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise _fail(path, None, f"not valid TOML: {exc}") from None
+    unknown = set(data) - {"pack", "rules"}
+    if unknown:
+        raise _fail(path, None, f"unknown top-level keys: {', '.join(sorted(unknown))}")
+    meta = data.get("pack", {})
+    if not isinstance(meta, dict):
+        raise _fail(path, None, "[pack] must be a table")
+    unknown = set(meta) - _PACK_KEYS
+    if unknown:
+        raise _fail(path, None, f"unknown keys in [pack]: {', '.join(sorted(unknown))}")
+    stopwords = meta.get("stopwords", [])
+    if not isinstance(stopwords, list) or not all(isinstance(w, str) for w in stopwords):
+        raise _fail(path, None, "[pack] stopwords must be a list of strings")
+    language = meta.get("language")
+    if language is not None and not (isinstance(language, str) and regex.fullmatch(r"[a-z]{2,3}", language)):
+        raise _fail(path, None, "[pack] language must be a two- or three-letter code")
+    raw_rules = data.get("rules", [])
+    if not isinstance(raw_rules, list):
+        raise _fail(path, None, "rules must be an array of tables ([[rules]])")
+    rules = tuple(_parse_rule(path, raw, i) for i, raw in enumerate(raw_rules))
+    seen: set[str] = set()
+    for rule in rules:
+        if rule.id in seen:
+            raise _fail(path, rule.id, "duplicate id")
+        seen.add(rule.id)
+    return RulePack(
+        path=path, language=language, description=str(meta.get("description", "")),
+        stopwords=frozenset(w.lower() for w in stopwords), rules=rules,
+    )
+
+
+def load_pack(path: str | Path) -> RulePack:
+    """Load one pack from a file."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise RuleError(f"{path}: cannot read rule file: {exc.strerror or exc}") from None
+    except UnicodeDecodeError as exc:
+        raise RuleError(f"{path}: rule file is not UTF-8 (byte {exc.start})") from None
+    return parse_pack(text, str(path))
+
+
+def builtin_packs() -> list[RulePack]:
+    """The packs installed with cleaner: core.toml first, then the languages."""
+    root = resources.files("cleaner.rules")
+    names = sorted(p.name for p in root.iterdir() if p.name.endswith(".toml"))
+    names.sort(key=lambda n: n != "core.toml")
+    return [parse_pack((root / n).read_text(encoding="utf-8"), f"rules/{n}") for n in names]
+
+
+def check_unique(packs: Iterable[RulePack]) -> None:
+    """Rule ids are unique across everything a Cleaner loads."""
+    seen: dict[str, str] = {}
+    for pack in packs:
+        for rule in pack.rules:
+            if rule.id in seen:
+                raise _fail(pack.path, rule.id, f"duplicate id (already defined in {seen[rule.id]})")
+            seen[rule.id] = pack.path
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One rule firing on a block: what it matched, where (block-relative)."""
+
+    rule: Rule
+    start: int
+    end: int
+
+
+class CompiledRules:
+    """The rules of one language, compiled into one alternation per scope."""
+
+    def __init__(self, rules: Iterable[Rule]) -> None:
+        by_scope: dict[Scope, list[Rule]] = {s: [] for s in Scope}
+        for rule in rules:
+            by_scope[rule.scope].append(rule)
+        self._rules = by_scope
+        self._patterns = {s: _combine(rs) for s, rs in by_scope.items()}
+
+    def first(self, scope: Scope, text: str, guard: list[str]) -> Hit | None:
+        """The first rule of `scope` that matches at the start of `text`.
+
+        A pattern that runs out of time counts as no match; the fact is
+        appended to `guard` so that the Result can report it.
+        """
+        pattern = self._patterns[scope]
+        if pattern is None:
+            return None
+        try:
+            m = pattern.match(text, timeout=REGEX_TIMEOUT_S)
+        except TimeoutError:
+            guard.append(f"{scope.value} rules timed out on a block of {len(text)} characters")
+            return None
+        if m is None:
+            return None
+        return Hit(self._rules[scope][int(m.lastgroup[1:])], m.start(), m.end())
+
+    def cuts(self, text: str, guard: list[str]) -> list[Hit]:
+        """Every inline match in `text`, left to right, never overlapping."""
+        pattern = self._patterns[Scope.INLINE]
+        if pattern is None:
+            return []
+        rules = self._rules[Scope.INLINE]
+        try:
+            return [
+                Hit(rules[int(m.lastgroup[1:])], m.start(), m.end())
+                for m in pattern.finditer(text, timeout=REGEX_TIMEOUT_S)
+                if m.end() > m.start()
+            ]
+        except TimeoutError:
+            guard.append(f"inline rules timed out on a block of {len(text)} characters")
+            return []
+
+
+def _combine(rules: list[Rule]) -> regex.Pattern[str] | None:
+    if not rules:
+        return None
+    return regex.compile("|".join(f"(?P<r{i}>{_wrapped(r)})" for i, r in enumerate(rules)))
+
+
+def iter_rules(packs: Iterable[RulePack]) -> Iterator[Rule]:
+    for pack in packs:
+        yield from pack.rules

@@ -29,6 +29,24 @@ _DETECT_MIN_SHARE = 0.2
 _WORD = regex.compile(r"\w+")
 
 
+_LONG_LINE = regex.compile(r"[^\r\n]{60,}")
+
+
+def _prose_sample(text: str) -> str:
+    """Up to _DETECT_CHARS of the text's long lines, where its prose is.
+
+    A scraped page opens with menus and brand names that belong to no
+    language; sampling the long lines skips them.
+    """
+    parts, size = [], 0
+    for m in _LONG_LINE.finditer(text):
+        parts.append(m.group())
+        size += len(parts[-1])
+        if size >= _DETECT_CHARS:
+            break
+    return " ".join(parts) if size >= 200 else text[:_DETECT_CHARS]
+
+
 @dataclass(frozen=True)
 class Options:
     """What a Cleaner does beyond its rules.
@@ -93,7 +111,7 @@ class Cleaner:
         None when the sample is too short or no pack's stopwords make up a
         plausible share of it.
         """
-        tokens = _WORD.findall(text[:_DETECT_CHARS].lower())
+        tokens = _WORD.findall(_prose_sample(text).lower())
         if len(tokens) < _DETECT_MIN_TOKENS:
             return None
         best, best_share = None, _DETECT_MIN_SHARE

@@ -31,8 +31,8 @@ RESUME_RUN = 2
 
 # Scores for the body run.  Prose scores its length in characters; the rest
 # is a cost.  A rule-matched block costs more than an unknown short one.
-NEAR_SHARE = 0.5
-SHORT_COST = 15.0
+NEAR_SHARE = 0.25
+SHORT_COST = 40.0
 RULE_COST = 60.0
 BAD_SHARE = 0.5
 
@@ -119,7 +119,9 @@ def mark_sections(blocks: list[Block], start: int = 0) -> None:
             continue
         if opener is None:
             continue
-        if _prose_resumes(blocks, i):
+        # A comment thread is prose too, comment after comment: once it has
+        # begun, nothing but more comments follows.
+        if opener.hit.rule.category is not Category.COMMENTS and _prose_resumes(blocks, i):
             opener = None
             continue
         rule = opener.hit.rule

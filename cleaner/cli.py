@@ -1,0 +1,426 @@
+"""The ``clean`` command: clean news articles from files or stdin.
+
+Usage examples::
+
+    clean article.txt                    # the clean body text on stdout
+    cat article.txt | clean              # stdin (also: clean -)
+    clean a.txt b.txt                    # several files, each after a "==> NAME <==" header
+    clean --no-header a.txt b.txt        # ... without the headers
+    clean --explain article.txt          # text, then a table of every removal
+    clean --format json a.txt b.txt      # one JSON object per input (JSON Lines)
+    clean --rules mysite.toml a.txt      # extra rule packs (repeatable)
+    clean --language en a.txt            # force the language instead of detecting it
+    clean --encoding cp1252 old.txt      # force an input encoding
+    clean -o out.txt article.txt         # write to a file instead of stdout
+
+Input is read as bytes and decoded strictly: UTF-8 by default, or UTF-16/UTF-32
+when the data starts with their byte order mark; ``--encoding NAME`` forces a
+codec.  A leading byte order mark is removed, so every offset (``start``/``end``
+in the JSON and in ``--explain``) is a ``str`` index into the *decoded text
+without the BOM* -- not a byte offset into the file.
+
+``--format json`` prints ``Result.to_dict()`` plus a ``"file"`` key (the name
+as given, ``<stdin>`` for standard input) and ``"encoding"`` set to the codec
+that decoded the input.  Output is UTF-8.
+
+Errors are one line on stderr, ``clean: NAME: problem``; a bad input does not
+stop the others.  Exit status: 0 all inputs cleaned, 1 some inputs failed,
+2 usage error or a broken rule file (nothing is processed), 130 interrupted,
+141 output pipe closed (as a native tool killed by SIGPIPE).
+"""
+
+from __future__ import annotations
+
+import argparse
+import codecs
+import dataclasses
+import json
+import os
+import sys
+import traceback
+from pathlib import Path
+from typing import IO, Sequence
+
+from . import __version__
+from .core import Cleaner, Options
+from .model import Result
+from .ruleset import RuleError
+
+PROG = "clean"
+
+EXIT_OK = 0
+EXIT_SOME_FAILED = 1
+EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130
+EXIT_BROKEN_PIPE = 141
+
+STDIN_NAME = "<stdin>"
+
+# Binary sniffing looks at this many leading bytes (or characters).
+SNIFF_SIZE = 8192
+# Share of control characters above which an input is not text.  Real text
+# has next to none; random binary data has about 11% (27 of 256 byte values).
+MAX_CONTROL_SHARE = 0.3
+# Control characters that do belong in text: tab, newline, VT, form feed, CR.
+_TEXT_CONTROLS = frozenset("\t\n\x0b\x0c\r")
+
+# Byte order marks, longest first: the UTF-32-LE mark starts with the UTF-16-LE one.
+# Each maps to (the name reported for the input, the codec for the data after the mark).
+_BOMS: tuple[tuple[bytes, str, str], ...] = (
+    (codecs.BOM_UTF32_LE, "utf-32", "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32", "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8-sig", "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16", "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16", "utf-16-be"),
+)
+
+EXPLAIN_TEXT_WIDTH = 60
+
+
+class InputError(Exception):
+    """One input cannot be cleaned; the message is the problem, without the name."""
+
+
+class UsageError(Exception):
+    """The command line cannot be acted on (exit 2 before any input is read)."""
+
+
+# ---------------------------------------------------------------- reading
+
+
+def display_name(arg: str) -> str:
+    """How an input is named in headers, errors and JSON."""
+    if arg == "-":
+        return STDIN_NAME
+    # A file name that is not valid UTF-8 arrives with surrogate escapes,
+    # which no UTF-8 stream can print; show the bad bytes as U+FFFD instead.
+    return arg.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
+def read_input(arg: str) -> bytes:
+    """The raw bytes of one input: a path, or ``-`` for stdin."""
+    if arg == "-":
+        stdin = sys.stdin
+        if stdin is None:
+            raise InputError("no standard input")
+        buffer = getattr(stdin, "buffer", None)
+        if buffer is not None:
+            return buffer.read()
+        # A text-only stream (an embedding application replaced sys.stdin).
+        return stdin.read().encode("utf-8", "surrogateescape")
+    path = Path(arg)
+    if path.is_dir():
+        raise InputError("is a directory")
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise InputError("no such file") from None
+    except IsADirectoryError:
+        raise InputError("is a directory") from None
+    except PermissionError:
+        raise InputError("permission denied") from None
+    except OSError as exc:
+        raise InputError(f"cannot read: {(exc.strerror or str(exc)).lower()}") from None
+
+
+def looks_binary(sample: bytes | str) -> bool:
+    """Whether a leading sample of an input is binary data rather than text.
+
+    Binary means a NUL, or mostly control characters.
+
+    >>> looks_binary(b"Plain text\\n"), looks_binary(b"PK\\x03\\x04\\x00"), looks_binary("\\x01\\x02\\x03a")
+    (False, True, True)
+    """
+    chars = sample.decode("latin-1") if isinstance(sample, bytes) else sample
+    chars = chars[:SNIFF_SIZE]
+    if not chars:
+        return False
+    if "\x00" in chars:
+        return True
+    controls = sum(1 for c in chars if (c < " " or c == "\x7f") and c not in _TEXT_CONTROLS)
+    return controls / len(chars) > MAX_CONTROL_SHARE
+
+
+def _bom(data: bytes) -> tuple[bytes, str, str] | None:
+    for mark, name, codec in _BOMS:
+        if data.startswith(mark):
+            return mark, name, codec
+    return None
+
+
+def decode(data: bytes, encoding: str | None = None) -> tuple[str, str]:
+    """Decode one input strictly; returns (text, name of the encoding used).
+
+    Without `encoding`: a UTF-8/16/32 byte order mark picks the codec, else
+    UTF-8.  A leading BOM is not part of the text, so offsets into the text
+    do not count it.  Raises InputError for binary or undecodable data,
+    naming the byte offset.
+
+    >>> decode("café".encode("utf-8"))
+    ('café', 'utf-8')
+    >>> decode(b"\\xef\\xbb\\xbfhi")
+    ('hi', 'utf-8-sig')
+    >>> decode("hi".encode("utf-16"))
+    ('hi', 'utf-16')
+    >>> decode(b"caf\\xe9")
+    Traceback (most recent call last):
+    ...
+    cleaner.cli.InputError: not valid UTF-8 at byte 3 (use --encoding)
+    """
+    skip = 0
+    if encoding is None:
+        bom = _bom(data)
+        if bom is not None:
+            mark, used, codec = bom
+            skip = len(mark)
+        else:
+            if looks_binary(data[:SNIFF_SIZE]):
+                raise InputError("binary input, not text")
+            used = codec = "utf-8"
+        hint = "" if bom else " (use --encoding)"
+    else:
+        used = codec = codecs.lookup(encoding).name
+        if codec == "utf-8-sig":
+            # Python's utf-8-sig reports error offsets after the BOM; count them from the file start.
+            codec = "utf-8"
+            skip = len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0
+        hint = ""
+    try:
+        text = data[skip:].decode(codec)
+    except UnicodeDecodeError as exc:
+        raise InputError(f"not valid {used.upper()} at byte {skip + exc.start}{hint}") from None
+    if text.startswith("\ufeff"):  # a BOM decoded by a forced codec that keeps it
+        text = text[1:]
+    if looks_binary(text[:SNIFF_SIZE]):
+        raise InputError("binary input, not text")
+    return text, used
+
+
+# ---------------------------------------------------------------- cleaning
+
+
+def clean_input(cleaner: Cleaner, data: bytes, args: argparse.Namespace) -> Result:
+    """Clean one input's bytes with the chosen front end.
+
+    Plain text is the only front end for now.  The HTML front end goes here:
+    ``--html``/``--text`` flags, and sniffing (``<!doctype``, ``<html``) when
+    neither is given; HTML bytes go to ``cleaner.clean_html`` undecoded, since
+    it detects the encoding itself.
+    """
+    text, used = decode(data, args.encoding)
+    result = cleaner.clean(text)
+    # The CLI did decode bytes, so say with what (the library fills this only
+    # for the bytes it decodes itself).
+    return dataclasses.replace(result, encoding=used)
+
+
+# ---------------------------------------------------------------- rendering
+
+
+def render_text(result: Result) -> str:
+    """The clean body, ending in a newline (nothing at all when it is empty)."""
+    return result.text + "\n" if result.text else ""
+
+
+def render_json(result: Result, name: str) -> str:
+    """One line of JSON: ``Result.to_dict()`` with the input's name first."""
+    return json.dumps({"file": name, **result.to_dict()}, ensure_ascii=False) + "\n"
+
+
+def _snippet(text: str, width: int = EXPLAIN_TEXT_WIDTH) -> str:
+    """`text` on one line, escaped and cut to `width` characters."""
+    flat = text.replace("\\", "\\\\").replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t")
+    return flat if len(flat) <= width else flat[: width - 1] + "…"
+
+
+def render_explain(result: Result) -> str:
+    """A report of what was kept and a table of every removal, one per line.
+
+    >>> from cleaner.model import Category, Removal, Segment
+    >>> src = "Storm\\n\\nSnow fell.\\n\\nLeave a Reply"
+    >>> r = Result(source=src, text="Snow fell.", title=Segment(0, 5, "Storm", None, None),
+    ...            segments=(Segment(7, 17, "Snow fell.", 0, 10),),
+    ...            removed=(Removal(19, 32, "Leave a Reply", Category.COMMENTS, "en.comments.heading", "A comment prompt."),),
+    ...            language="en", confidence=0.9)
+    >>> print(render_explain(r), end="")
+    --- explain ---
+    title:      0-5  Storm
+    language:   en
+    confidence: 0.90
+    kept:       1 segment, 10 characters
+    removed:    1 piece
+    category  rule                 span   text
+    comments  en.comments.heading  19-32  Leave a Reply
+    """
+    lines = ["--- explain ---"]
+    if result.title is not None:
+        t = result.title
+        lines.append(f"title:      {t.start}-{t.end}  {_snippet(t.text)}")
+    else:
+        lines.append("title:      none")
+    lines.append(f"language:   {result.language or 'unknown'}")
+    if result.encoding:
+        lines.append(f"encoding:   {result.encoding}")
+    lines.append(f"confidence: {result.confidence:.2f}")
+    n = len(result.segments)
+    lines.append(f"kept:       {n} segment{'s' * (n != 1)}, {len(result.text)} characters")
+    n = len(result.removed)
+    lines.append(f"removed:    {n} piece{'s' * (n != 1)}" if n else "removed:    nothing")
+    for warning in result.warnings:
+        lines.append(f"warning:    {warning}")
+    if result.removed:
+        rows = [("category", "rule", "span", "text")] + [
+            (r.category.value, r.rule, f"{r.start}-{r.end}", _snippet(r.text)) for r in result.removed
+        ]
+        widths = [max(len(row[i]) for row in rows) for i in range(3)]
+        for row in rows:
+            lines.append("  ".join(cell.ljust(w) for cell, w in zip(row, widths)) + "  " + row[3])
+    return "\n".join(lines) + "\n"
+
+
+# ---------------------------------------------------------------- command line
+
+
+def _encoding_name(value: str) -> str:
+    try:
+        return codecs.lookup(value).name
+    except LookupError:
+        raise argparse.ArgumentTypeError(f"unknown encoding {value!r}") from None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog=PROG,
+        description="Strip scraped cruft (related posts, ads, bios, comment prompts, menus) "
+        "from news articles and print the clean body text.",
+        epilog="Offsets are str indices into the decoded input (a byte order mark is not counted). "
+        "Exit status: 0 ok, 1 some inputs failed, 2 usage or rule file error.",
+    )
+    parser.add_argument("files", nargs="*", metavar="FILE", help="input files; none or '-' reads stdin")
+    parser.add_argument("--format", choices=("text", "json"), default="text",
+                        help="text: the clean body (default); json: Result.to_dict() per input, one per line")
+    parser.add_argument("--explain", action="store_true",
+                        help="after the text, list every removal with category, rule, span and text "
+                        "(ignored with --format json, which has every span)")
+    parser.add_argument("--no-header", action="store_true",
+                        help="no '==> NAME <==' line before each of several inputs")
+    parser.add_argument("--rules", action="append", default=[], metavar="FILE",
+                        help="an extra rule pack (TOML); repeatable; its rules take priority")
+    parser.add_argument("--language", metavar="CODE", help="the article language (default: detected)")
+    parser.add_argument("--encoding", type=_encoding_name, metavar="NAME",
+                        help="decode inputs with this codec (default: UTF-8, or UTF-16/32 by BOM)")
+    # The HTML front end will add --html / --text here (default: sniff each input).
+    parser.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
+    parser.add_argument("--debug", action="store_true", help="show a traceback for internal errors")
+    parser.add_argument("--version", action="version", version=f"{PROG} (news-cleaner) {__version__}")
+    return parser
+
+
+def _error(name: str | None, problem: str) -> None:
+    where = f"{name}: " if name else ""
+    print(f"{PROG}: {where}{problem}", file=sys.stderr)
+
+
+def _make_cleaner(args: argparse.Namespace) -> Cleaner:
+    """The Cleaner for this run; raises RuleError, or UsageError for an unknown language."""
+    cleaner = Cleaner(rules=args.rules, options=Options(language=args.language))
+    if args.language is not None:
+        known = sorted({p.language for p in cleaner.packs if p.language})
+        if args.language not in known:
+            raise UsageError(f"no rule pack for language {args.language!r} (available: {', '.join(known) or 'none'})")
+    return cleaner
+
+
+def _utf8_stdout() -> None:
+    """Print UTF-8 whatever the locale says (cleaned text is any Unicode)."""
+    stream = sys.stdout
+    encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "").replace("_", "")
+    if encoding != "utf8" and hasattr(stream, "reconfigure"):
+        stream.reconfigure(encoding="utf-8")
+
+
+def _open_output(path: str, inputs: Sequence[str]) -> IO[str]:
+    for arg in inputs:
+        if arg != "-" and os.path.exists(path) and os.path.exists(arg) and os.path.samefile(path, arg):
+            raise UsageError(f"{path}: output file is also an input")
+    try:
+        # newline="": write the text's own line ends, as they were in the input.
+        return open(path, "w", encoding="utf-8", newline="")
+    except OSError as exc:
+        raise UsageError(f"{path}: cannot write: {(exc.strerror or str(exc)).lower()}") from None
+
+
+def run(args: argparse.Namespace, out: IO[str]) -> int:
+    """Clean every input in turn, writing to `out`; returns the exit status."""
+    inputs = args.files or ["-"]
+    several = len(inputs) > 1
+    failed = 0
+    cleaner = _make_cleaner(args)
+    for i, arg in enumerate(inputs):
+        name = display_name(arg)
+        try:
+            result = clean_input(cleaner, read_input(arg), args)
+        except InputError as exc:
+            _error(name, str(exc))
+            failed += 1
+            continue
+        except (KeyboardInterrupt, BrokenPipeError):
+            raise
+        except Exception as exc:  # a library bug must not hide the other inputs
+            if args.debug:
+                traceback.print_exc()
+            _error(name, f"internal error: {type(exc).__name__}: {exc}"[:300].splitlines()[0])
+            failed += 1
+            continue
+        if args.format == "json":
+            out.write(render_json(result, name))
+            continue
+        if several and not args.no_header:
+            out.write(("\n" if i else "") + f"==> {name} <==\n")
+        out.write(render_text(result))
+        if args.explain:
+            out.write(("\n" if result.text else "") + render_explain(result))
+        out.flush()
+    out.flush()
+    return EXIT_SOME_FAILED if failed else EXIT_OK
+
+
+def main(argv: list[str] | None = None) -> int:
+    """The ``clean`` console script; returns the exit status."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # --help, --version, usage errors
+        return exc.code if isinstance(exc.code, int) else EXIT_USAGE
+    out: IO[str] | None = None
+    try:
+        if args.output:
+            out = _open_output(args.output, args.files)
+        else:
+            _utf8_stdout()
+            out = sys.stdout
+        return run(args, out)
+    except (RuleError, UsageError) as exc:
+        _error(None, str(exc))
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        _silence_stdout()
+        return EXIT_BROKEN_PIPE
+    finally:
+        if out is not None and out is not sys.stdout:
+            out.close()
+
+
+def _silence_stdout() -> None:
+    """After a closed pipe, point stdout at /dev/null so the interpreter's final flush is quiet."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
+if __name__ == "__main__":
+    sys.exit(main())

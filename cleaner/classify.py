@@ -23,8 +23,8 @@ HEADING_MAX_WORDS = 12
 # 70/200 characters and 0.30/0.32; text input has no link density to lean
 # on, so the prose test leans on sentence punctuation instead).
 SHORT_MAX_CHARS = 40
-GOOD_MIN_CHARS = 120
-GOOD_MIN_STOP = 0.22
+GOOD_MIN_CHARS = 80
+GOOD_MIN_STOP = 0.30
 NEAR_MIN_STOP = 0.12
 
 _WORD = regex.compile(r"\w+")

@@ -43,6 +43,7 @@ EVIDENCE_HIGH = 0.12
 LENIENT_BELOW = 0.0
 
 TITLE_LOOKBACK = 12
+NEIGHBOUR_REACH = 8
 TITLE_MIN_WORDS = 3
 TITLE_MAX_WORDS = 30
 
@@ -139,7 +140,8 @@ def _prose_resumes(blocks: list[Block], i: int) -> bool:
     """
     paragraphs = 0
     para = None
-    for b in blocks[i:]:
+    for j in range(i, len(blocks)):  # not blocks[i:]: a copy per call is quadratic
+        b = blocks[j]
         if b.label is not Label.GOOD or b.hit is not None:
             return False
         if b.para != para:
@@ -242,8 +244,14 @@ def _short_kept(blocks: list[Block], i: int, first: int, last: int) -> bool:
 
 
 def _prose_near(blocks: list[Block], i: int, step: int, bound: int) -> bool:
+    """Whether the nearest kept block from i in direction `step` is prose.
+
+    Looks at most NEIGHBOUR_REACH blocks away, so the cost stays linear.
+    """
     j = i + step
-    while (j >= bound) if step < 0 else (j <= bound):
+    for _ in range(NEIGHBOUR_REACH):
+        if (j < bound) if step < 0 else (j > bound):
+            return False
         b = blocks[j]
         if b.hit is None and b.drop is None and not b.is_title:
             return b.label in (Label.GOOD, Label.NEAR)

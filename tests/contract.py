@@ -1,0 +1,197 @@
+"""The provenance contract of DESIGN.md as reusable checks.
+
+`assert_partition` is run by the hypothesis tests, the seeds and every
+fixture: kept, removed and title spans partition the input; the kept spans
+rebuild `Result.text`.  `removal_problems` is the "covered by a removal of
+that category" check shared by the seed and fixture tests.
+
+Snippets (fixture `keep`/`remove` texts, seed pieces) are located with
+`find_spans`: a run of whitespace in a snippet matches any run of whitespace
+in the text, so a snippet may be written on one line although the input
+breaks it (CRLF, a line break inside a paragraph).
+"""
+
+from __future__ import annotations
+
+import re
+
+import cleaner
+from cleaner import Category, Result
+
+_QUOTED = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|‘[^’]*’|“[^”]*”")
+# A sentence break inside a reason: terminal punctuation, space, capital.
+_SENTENCE_BREAK = re.compile(r"[.!?]\s+[A-Z]")
+REASON_MAX_CHARS = 200
+# What Result.text puts between two kept segments.
+SEPARATORS = (" ", "\n", "\n\n")
+
+
+def _pieces(result: Result) -> list[tuple[str, int, int, str]]:
+    """(kind, start, end, text) of the title, every segment and removal, by start."""
+    pieces = [("segment", s.start, s.end, s.text) for s in result.segments]
+    pieces += [("removal", r.start, r.end, r.text) for r in result.removed]
+    if result.title is not None:
+        pieces.append(("title", result.title.start, result.title.end, result.title.text))
+    return sorted(pieces, key=lambda p: (p[1], p[2]))
+
+
+def reason_problem(reason: object) -> str | None:
+    """Why `reason` is not one short human sentence, or None if it is."""
+    if not isinstance(reason, str) or not reason.strip():
+        return "reason is empty"
+    if reason != reason.strip() or "\n" in reason or "\r" in reason:
+        return f"reason has stray whitespace or line breaks: {reason!r}"
+    if reason[-1] not in ".!?":
+        return f"reason does not end like a sentence: {reason!r}"
+    # Quoted text (the heading that opened a section, say) may hold anything.
+    bare = _QUOTED.sub("Q", reason)
+    if len(bare) > REASON_MAX_CHARS:
+        return f"reason is longer than {REASON_MAX_CHARS} characters: {reason!r}"
+    if _SENTENCE_BREAK.search(bare[:-1]):
+        return f"reason is more than one sentence: {reason!r}"
+    return None
+
+
+def partition_problems(source: str, result: Result) -> list[str]:
+    """Every way in which `result` breaks the provenance contract for `source`."""
+    problems: list[str] = []
+    if result.source != source:
+        problems.append("result.source is not the input")
+    title = result.title
+    if title is not None:
+        if source[title.start:title.end] != title.text:
+            problems.append(f"title span [{title.start}:{title.end}] does not read {title.text!r}")
+        if title.out_start is not None or title.out_end is not None:
+            problems.append("the title has an out_start/out_end: it must not be part of text")
+    for s in result.segments:
+        if source[s.start:s.end] != s.text:
+            problems.append(f"segment span [{s.start}:{s.end}] reads {source[s.start:s.end]!r}, not {s.text!r}")
+        if s.out_start is None or s.out_end is None or result.text[s.out_start:s.out_end] != s.text:
+            problems.append(f"segment out span [{s.out_start}:{s.out_end}] does not read {s.text!r} in text")
+        if not s.text:
+            problems.append(f"empty segment at {s.start}")
+    for a, b in zip(result.segments, result.segments[1:]):
+        if not (a.end <= b.start and a.out_end <= b.out_start):
+            problems.append(f"segments out of order or overlapping: {a} then {b}")
+    for r in result.removed:
+        if source[r.start:r.end] != r.text:
+            problems.append(f"removal span [{r.start}:{r.end}] reads {source[r.start:r.end]!r}, not {r.text!r}")
+        if not r.text:
+            problems.append(f"empty removal at {r.start}")
+        if not isinstance(r.category, Category):
+            problems.append(f"removal {r.text!r} has category {r.category!r}, not a Category")
+        if not isinstance(r.rule, str) or not r.rule.strip():
+            problems.append(f"removal {r.text!r} has no rule id")
+        why = reason_problem(r.reason)
+        if why:
+            problems.append(f"removal {r.text!r} ({r.rule}): {why}")
+    for a, b in zip(result.removed, result.removed[1:]):
+        if a.start > b.start:
+            problems.append(f"removals out of source order: {a.text!r} then {b.text!r}")
+    pieces = _pieces(result)
+    for (ka, sa, ea, ta), (kb, sb, eb, tb) in zip(pieces, pieces[1:]):
+        if sb < ea:
+            problems.append(f"{ka} [{sa}:{ea}] {ta!r} overlaps {kb} [{sb}:{eb}] {tb!r}")
+    for kind, start, end, _ in pieces:
+        if not 0 <= start <= end <= len(source):
+            problems.append(f"{kind} span [{start}:{end}] is outside the input")
+    # Every non-whitespace character lies in a piece (in exactly one: the
+    # pieces do not overlap, checked above).
+    covered = bytearray(len(source))
+    for _, start, end, _ in pieces:
+        covered[max(start, 0):max(end, 0)] = b"\x01" * (max(end, 0) - max(start, 0))
+    lost = [i for i, ch in enumerate(source) if not covered[i] and not ch.isspace()]
+    if lost:
+        i = lost[0]
+        problems.append(
+            f"{len(lost)} non-whitespace characters are in no piece, the first "
+            f"{source[i]!r} at {i} in {source[max(0, i - 20):i + 20]!r}"
+        )
+    # The kept spans rebuild the text: segments in order, joined by a space
+    # (pieces of one block around a cut), a line break (lines of one
+    # paragraph) or a blank line (paragraphs); nothing before or after.
+    pos = 0
+    for k, s in enumerate(result.segments):
+        if s.out_start is None:
+            continue
+        gap = result.text[pos:s.out_start]
+        if gap not in (("",) if k == 0 else SEPARATORS):
+            problems.append(f"text holds {gap!r} between segments, not a separator")
+        pos = s.out_end if s.out_end is not None else pos
+    if result.text[pos:]:
+        problems.append(f"text ends with {result.text[pos:]!r} that no segment accounts for")
+    return problems
+
+
+def assert_partition(source: str, result: Result) -> None:
+    """Assert the provenance contract of DESIGN.md for text input."""
+    problems = partition_problems(source, result)
+    assert not problems, "provenance contract broken:\n  " + "\n  ".join(problems[:20])
+
+
+def _snippet_regex(snippet: str) -> re.Pattern[str]:
+    words = snippet.split()
+    return re.compile(r"\s+".join(re.escape(w) for w in words))
+
+
+def find_spans(text: str, snippet: str) -> list[tuple[int, int]]:
+    """Every (start, end) where `snippet` occurs in `text`, whitespace-flexibly."""
+    if not snippet.split():
+        return []
+    return [m.span() for m in _snippet_regex(snippet).finditer(text)]
+
+
+def contains(text: str, snippet: str) -> bool:
+    """Whether `snippet` occurs in `text` (whitespace runs match any whitespace)."""
+    return bool(find_spans(text, snippet))
+
+
+def removals_overlapping(result: Result, start: int, end: int) -> list[cleaner.Removal]:
+    return [r for r in result.removed if r.start < end and r.end > start]
+
+
+def span_removal_problems(result: Result, start: int, end: int, category: Category) -> list[str]:
+    """Why source[start:end] is not removed as `category`, or [] if it is.
+
+    Every removal overlapping the span must have the category, and together
+    they must cover the span's non-whitespace characters.
+    """
+    source = result.source
+    piece = source[start:end]
+    label = repr(piece if len(piece) <= 70 else piece[:69] + "…")
+    overlapping = removals_overlapping(result, start, end)
+    problems = [
+        f"{label} should be removed as {category.value}, but {r.text[:60]!r} was removed "
+        f"as {r.category.value} by {r.rule}"
+        for r in overlapping if r.category is not category
+    ]
+    covered = bytearray(end - start)
+    for r in overlapping:
+        lo, hi = max(r.start, start) - start, min(r.end, end) - start
+        covered[lo:hi] = b"\x01" * (hi - lo)
+    lost = [start + i for i in range(end - start) if not covered[i] and not source[start + i].isspace()]
+    if lost:
+        kept = [s.text[:60] for s in result.segments if s.start < end and s.end > start]
+        title = result.title
+        where = "kept" if kept else "the title" if title and title.start < end and title.end > start else "not removed"
+        problems.append(
+            f"{label} should be removed as {category.value}, but {len(lost)} of its characters "
+            f"are {where}" + (f" (segments {kept!r})" if kept else "")
+        )
+    return problems
+
+
+def removal_problems(result: Result, snippet: str, category: Category) -> list[str]:
+    """Why every occurrence of `snippet` in the input is not removed as `category`."""
+    spans = find_spans(result.source, snippet)
+    if not spans:
+        return [f"{snippet!r} does not occur in the input (a typo in the expectation?)"]
+    problems = []
+    for start, end in spans:
+        problems += span_removal_problems(result, start, end, category)
+    return problems
+
+
+def assert_removed_as(result: Result, snippet: str, category: Category) -> None:
+    problems = removal_problems(result, snippet, category)
+    assert not problems, "\n".join(problems)

@@ -33,7 +33,7 @@ def _kept_pieces(source: str, b: Block, removed: list[Removal]) -> list[tuple[in
             continue
         pieces.append((pos, cut_start))
         rule = hit.rule
-        removed.append(Removal(cut_start, cut_end, source[cut_start:cut_end], rule.category, rule.id, rule.note))
+        removed.append(Removal(cut_start, cut_end, source[cut_start:cut_end], rule.category, rule.id, rule.reason))
         pos = cut_end
     pieces.append((pos, b.end))
     return [r for r in (_trim(source, s, e) for s, e in pieces) if r[0] < r[1]]

@@ -23,6 +23,8 @@ the place where it is decided.
 
 from __future__ import annotations
 
+import re
+
 from .blocks import Block, Decision, Label
 from .model import Category
 from .ruleset import Action
@@ -97,7 +99,7 @@ def decide(blocks: list[Block], guard: list[str]) -> None:
 
 def _drop_by_rule(b: Block) -> None:
     rule = b.hit.rule
-    b.drop = Decision(rule.category, rule.id, rule.note)
+    b.drop = Decision(rule.category, rule.id, rule.reason)
 
 
 def _drop_unmatched(b: Block, category: Category, rule: str, reason: str) -> None:
@@ -197,12 +199,17 @@ def body_run(blocks: list[Block], strict: float = 1.0) -> tuple[int, int]:
     return best_first, best_last
 
 
+# A full stop after a word of two or more letters ends a sentence; one after
+# an abbreviation ("10:30 a.m.") does not.
+_SENTENCE_END = re.compile(r"[^\W\d_]{2}\.$")
+
+
 def _headline_like(b: Block) -> bool:
     return (
         b.hit is None
         and b.label is not Label.GOOD
         and TITLE_MIN_WORDS <= b.words <= TITLE_MAX_WORDS
-        and not b.text.endswith(".")
+        and not _SENTENCE_END.search(b.text)
     )
 
 
@@ -227,7 +234,7 @@ def find_title(blocks: list[Block], first: int, last: int) -> int | None:
     if not candidates:
         return None
     nearest = candidates[0]
-    if nearest == first and not (first + 1 < len(blocks) and blocks[first + 1].label is Label.GOOD):
+    if nearest == first and not (first + 1 < len(blocks) and blocks[first + 1].label in (Label.GOOD, Label.NEAR)):
         return candidates[1] if len(candidates) > 1 else None
     return nearest
 

@@ -14,6 +14,7 @@ A pack is a TOML file (see docs/rules.md for the full schema)::
     action = "drop_section"          # drop_block | drop_section | cut
     pattern = '''related (posts|articles)'''
     note = "A heading that opens a list of links to other articles."
+    reason = "..."                   # optional: the Removal's one-sentence reason (default: note)
     match = ["Related Posts"]        # examples that must match
     no_match = ["Related posts were deleted by the moderators."]
 
@@ -74,7 +75,7 @@ _ACTIONS_FOR_SCOPE = {
 
 _PACK_KEYS = {"name", "language", "description", "stopwords"}
 _RULE_KEYS = {
-    "id", "category", "scope", "action", "pattern", "note",
+    "id", "category", "scope", "action", "pattern", "note", "reason",
     "match", "no_match", "case_sensitive",
 }
 _REQUIRED_RULE_KEYS = {"id", "category", "scope", "action", "pattern", "note", "match"}
@@ -92,7 +93,8 @@ class Rule:
     scope: Scope
     action: Action
     pattern: str
-    note: str
+    note: str  # why the rule exists, for maintainers
+    reason: str  # one sentence for the Removal: the `reason` key, else the note
     match: tuple[str, ...]
     no_match: tuple[str, ...]
     case_sensitive: bool
@@ -159,8 +161,8 @@ def _parse_rule(path: str, raw: Any, index: int) -> Rule:
         raise _fail(path, label, f"missing keys: {', '.join(sorted(missing))}")
     if not isinstance(rule_id, str) or not _ID_RE.fullmatch(rule_id):
         raise _fail(path, label, "id must be lowercase words joined by '.', '-' or '_'")
-    for key in ("pattern", "note"):
-        if not isinstance(raw[key], str) or not raw[key].strip():
+    for key in ("pattern", "note", "reason"):
+        if key in raw and (not isinstance(raw[key], str) or not raw[key].strip()):
             raise _fail(path, rule_id, f"{key} must be a non-empty string")
     try:
         category = Category(raw["category"])
@@ -189,6 +191,7 @@ def _parse_rule(path: str, raw: Any, index: int) -> Rule:
     return Rule(
         id=rule_id, category=category, scope=scope, action=action,
         pattern=raw["pattern"], note=raw["note"].strip(),
+        reason=raw.get("reason", raw["note"]).strip(),
         match=examples["match"], no_match=examples["no_match"],
         case_sensitive=case_sensitive, source=path,
     )

@@ -34,9 +34,10 @@ def test_rule_examples(rule):
 
 
 @pytest.mark.parametrize("rule", RULES, ids=[r.id for r in RULES])
-def test_rule_note_reads_as_a_reason(rule):
-    """A rule's note is the `reason` of every Removal it causes: one short sentence."""
-    assert reason_problem(rule.note) is None, f"{rule.id}: {reason_problem(rule.note)}"
+def test_rule_reason_is_one_sentence(rule):
+    """A rule's reason (its `reason` key, else its note) is the `reason` of every
+    Removal it causes: one short sentence."""
+    assert reason_problem(rule.reason) is None, f"{rule.id}: {reason_problem(rule.reason)}"
 
 
 def test_every_rule_has_a_no_match_example():

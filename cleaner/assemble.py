@@ -11,16 +11,8 @@ from __future__ import annotations
 
 import math
 
-from .blocks import Block, Label
+from .blocks import Block, Label, trim_span
 from .model import Removal, Result, Segment
-
-
-def _trim(source: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and source[start].isspace():
-        start += 1
-    while end > start and source[end - 1].isspace():
-        end -= 1
-    return start, end
 
 
 def _kept_pieces(source: str, b: Block, removed: list[Removal]) -> list[tuple[int, int]]:
@@ -28,7 +20,7 @@ def _kept_pieces(source: str, b: Block, removed: list[Removal]) -> list[tuple[in
     pieces = []
     pos = b.start
     for hit in b.cuts:
-        cut_start, cut_end = _trim(source, b.start + hit.start, b.start + hit.end)
+        cut_start, cut_end = trim_span(source, b.start + hit.start, b.start + hit.end)
         if cut_start == cut_end:
             continue
         pieces.append((pos, cut_start))
@@ -36,7 +28,7 @@ def _kept_pieces(source: str, b: Block, removed: list[Removal]) -> list[tuple[in
         removed.append(Removal(cut_start, cut_end, source[cut_start:cut_end], rule.category, rule.id, rule.reason))
         pos = cut_end
     pieces.append((pos, b.end))
-    return [r for r in (_trim(source, s, e) for s, e in pieces) if r[0] < r[1]]
+    return [r for r in (trim_span(source, s, e) for s, e in pieces) if r[0] < r[1]]
 
 
 def confidence(blocks: list[Block]) -> float:

@@ -15,6 +15,15 @@ from .model import Category
 from .ruleset import Hit
 
 
+def trim_span(source: str, start: int, end: int) -> tuple[int, int]:
+    """The range `start:end` of `source` without its outer whitespace."""
+    while start < end and source[start].isspace():
+        start += 1
+    while end > start and source[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
 class Label(Enum):
     """The context-free class of a block, from its text features alone.
 

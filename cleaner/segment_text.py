@@ -13,21 +13,13 @@ import re
 
 import regex
 
-from .blocks import Block
+from .blocks import Block, trim_span
 
 _LINE = re.compile(r"[^\r\n]+")
 # A sentence end glued to a capitalised word: lowercase letter or digit,
 # terminal punctuation (maybe a closing quote), then an uppercase letter
 # followed by a lowercase one.  "U.S.Army" or "Ph.D" do not qualify.
 _GLUE = regex.compile(r"(?<=\p{Ll}\p{Ll})[.!?][\"”’)]?(?=\p{Lu}\p{Ll})")
-
-
-def _trimmed(source: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and source[start].isspace():
-        start += 1
-    while end > start and source[end - 1].isspace():
-        end -= 1
-    return start, end
 
 
 def segment_text(source: str) -> list[Block]:
@@ -42,7 +34,7 @@ def segment_text(source: str) -> list[Block]:
     para = -1
     prev_end = 0
     for m in _LINE.finditer(source):
-        start, end = _trimmed(source, m.start(), m.end())
+        start, end = trim_span(source, m.start(), m.end())
         if start == end:
             continue
         gap = source[prev_end:start]

@@ -55,6 +55,11 @@ AFTER_BODY = "body.after"
 NOT_PROSE = "body.not-prose"
 SHORT_IN_BODY = "body.short"
 NO_PROSE = "guard.no-prose"
+TEASER_EXCERPT = "body.teaser-excerpt"
+
+TEASER_MIN_WORDS = 8
+TEASER_MIN_COUNT = 2
+_TRUNCATED = re.compile(r"(?:\.\.\.|…|\[…\]|\[\.\.\.\])[\"”’)\]]?$")
 
 
 def decide(blocks: list[Block], guard: list[str]) -> None:
@@ -64,7 +69,11 @@ def decide(blocks: list[Block], guard: list[str]) -> None:
     strict = strictness(blocks)
     first, _ = body_run(blocks, strict)
     if first >= 0:
-        mark_sections(blocks, first)
+        mark_teasers(blocks, first)
+        # In a clean article a "Don't miss" line near the top heads nothing
+        # we should drop: there, only headings past the middle of the prose
+        # trail the article.
+        mark_sections(blocks, first if strict >= LENIENT_BELOW else _prose_middle(blocks))
     first, last = body_run(blocks, strict)
     if first < 0 or not any(blocks[i].label is Label.GOOD for i in range(first, last + 1)):
         # No run of prose: a list, a table, a stub.  Rather than drop all of
@@ -134,6 +143,35 @@ def mark_sections(blocks: list[Block], start: int = 0) -> None:
         )
 
 
+def _prose_middle(blocks: list[Block]) -> int:
+    """The index of the block where half of the document's prose lies before."""
+    total = sum(len(b.text) for b in blocks if b.label is Label.GOOD)
+    seen = 0
+    for i, b in enumerate(blocks):
+        if b.label is Label.GOOD:
+            seen += len(b.text)
+            if seen * 2 >= total:
+                return i
+    return len(blocks)
+
+
+def mark_teasers(blocks: list[Block], start: int) -> None:
+    """Drop truncated excerpts ("…the minister said the...") after `start`.
+
+    One paragraph ending in an ellipsis can be prose; several are the
+    excerpts of a teaser list, cut off at a fixed length.
+    """
+    excerpts = [
+        b for b in blocks[start:]
+        if b.hit is None and b.words >= TEASER_MIN_WORDS and _TRUNCATED.search(b.text)
+    ]
+    if len(excerpts) < TEASER_MIN_COUNT:
+        return
+    for b in excerpts:
+        if b.drop is None:
+            b.drop = Decision(Category.RELATED, TEASER_EXCERPT, "A truncated excerpt, one of several: a teaser for another article.")
+
+
 def _prose_resumes(blocks: list[Block], i: int) -> bool:
     """Whether blocks[i] starts RESUME_RUN paragraphs of prose in a row.
 
@@ -170,7 +208,9 @@ def strictness(blocks: list[Block]) -> float:
     """
     if not blocks:
         return 0.0
-    share = sum(b.hit is not None for b in blocks) / len(blocks)
+    # Boilerplate hits (separator lines, lone symbols) occur in clean
+    # articles too; they are no evidence of a page around the article.
+    share = sum(b.hit is not None and b.hit.rule.category is not Category.BOILERPLATE for b in blocks) / len(blocks)
     return min(1.0, (share - EVIDENCE_LOW) / (EVIDENCE_HIGH - EVIDENCE_LOW))
 
 

@@ -11,8 +11,9 @@ The steps, in order (docs/algorithm.md says more):
    Posts" or "Leave a Reply" (a rule with ``action = "drop_section"``) drops
    what follows it until body text resumes — `RESUME_RUN` paragraphs of
    prose in a row.  The body run is then scored again.
-3. Title: the headline-like line just before the body, preferring one that
-   repeats the page title when the page starts with one.
+3. Title: when the page opens with its <title> line, the block that repeats
+   it is the headline and the body is sought after it; otherwise the
+   headline-like line just before the body.
 4. Blocks: inside the body, prose is kept and short blocks are judged by
    their neighbours (a subheading sits between prose; a stray "Share" line
    does not); every other block is dropped with the reason that applies.
@@ -46,6 +47,7 @@ LENIENT_BELOW = 0.0
 
 TITLE_LOOKBACK = 12
 NEIGHBOUR_REACH = 8
+ANCHOR_REACH = 10
 TITLE_MIN_WORDS = 3
 TITLE_MAX_WORDS = 30
 
@@ -67,14 +69,16 @@ def decide(blocks: list[Block], guard: list[str]) -> None:
     # Trailer headings only open sections once the article has begun: a
     # "Comments" link in the share bar above the story heads nothing.
     strict = strictness(blocks)
-    first, _ = body_run(blocks, strict)
+    anchor = headline_anchor(blocks)
+    start = 0 if anchor is None else anchor + 1
+    first, _ = body_run(blocks, strict, start)
     if first >= 0:
         mark_teasers(blocks, first)
         # In a clean article a "Don't miss" line near the top heads nothing
         # we should drop: there, only headings past the middle of the prose
         # trail the article.
         mark_sections(blocks, first if strict >= LENIENT_BELOW else _prose_middle(blocks))
-    first, last = body_run(blocks, strict)
+    first, last = body_run(blocks, strict, start)
     if first < 0 or not any(blocks[i].label is Label.GOOD for i in range(first, last + 1)):
         # No run of prose: a list, a table, a stub.  Rather than drop all of
         # it on weak evidence, keep what no rule matched; Result.confidence
@@ -84,7 +88,7 @@ def decide(blocks: list[Block], guard: list[str]) -> None:
             if b.hit is not None:
                 _drop_by_rule(b)
         return
-    title = find_title(blocks, first, last)
+    title = anchor if anchor is not None else find_title(blocks, first)
     if title is not None:
         blocks[title].is_title = True
         first = max(first, title + 1)
@@ -226,11 +230,12 @@ def _score(b: Block, strict: float) -> float:
     return -BAD_SHARE * len(b.text) * strict
 
 
-def body_run(blocks: list[Block], strict: float = 1.0) -> tuple[int, int]:
-    """The first and last index of the best-scoring run, or (-1, -1)."""
+def body_run(blocks: list[Block], strict: float = 1.0, start: int = 0) -> tuple[int, int]:
+    """The first and last index of the best-scoring run from `start` on, or (-1, -1)."""
     best, best_first, best_last = 0.0, -1, -1
-    total, first = 0.0, 0
-    for i, b in enumerate(blocks):
+    total, first = 0.0, start
+    for i in range(start, len(blocks)):
+        b = blocks[i]
         if total <= 0:
             total, first = 0.0, i
         total += _score(b, strict)
@@ -253,22 +258,35 @@ def _headline_like(b: Block) -> bool:
     )
 
 
-def find_title(blocks: list[Block], first: int, last: int) -> int | None:
-    """The index of the headline, or None.
+def headline_anchor(blocks: list[Block]) -> int | None:
+    """The headline that repeats the page's <title> line, or None.
 
-    When the page opens with its <title> line ("Headline | Site Name"), the
-    headline is the block that repeats it, searched back from the body's
-    first prose: that repetition marks where the article starts, even when
-    the best-scoring run began earlier, in a list of teasers.  Otherwise it
-    is the nearest headline-like block before the body, or the body's first
+    A scraped page opens with its <title> ("Headline | Site Name"); the
+    block that repeats it is the headline, and the article starts right
+    after it — even when a list of teasers before it holds more prose.
+    Of several repetitions (breadcrumbs, share boxes), the one followed by
+    the most prose wins.
+    """
+    if len(blocks) < 3:
+        return None
+    page_title = blocks[0].text.casefold()
+    best, best_prose = None, 0
+    for i in range(1, len(blocks)):
+        b = blocks[i]
+        if len(b.text) < 15 or not _headline_like(b) or not page_title.startswith(b.text.casefold()):
+            continue
+        prose = sum(len(x.text) for x in blocks[i + 1:i + 1 + ANCHOR_REACH] if x.label is Label.GOOD)
+        if prose > best_prose:
+            best, best_prose = i, prose
+    return best
+
+
+def find_title(blocks: list[Block], first: int) -> int | None:
+    """The index of the headline when no block repeats the page title.
+
+    The nearest headline-like block before the body, or the body's first
     block when prose follows it.
     """
-    page_title = blocks[0].text.casefold()
-    prose = next((i for i in range(first, last + 1) if blocks[i].label is Label.GOOD), first)
-    for i in range(prose, 0, -1):
-        b = blocks[i]
-        if len(b.text) >= 15 and _headline_like(b) and page_title.startswith(b.text.casefold()):
-            return i
     lo = max(0, first - TITLE_LOOKBACK)
     candidates = [i for i in range(first, lo - 1, -1) if _headline_like(blocks[i])]
     if not candidates:

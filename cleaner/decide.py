@@ -212,13 +212,16 @@ def strictness(blocks: list[Block]) -> float:
     """
     if not blocks:
         return 0.0
-    # Boilerplate hits (separator lines, lone symbols) occur in clean
-    # articles too; they are no evidence of a page around the article.
-    share = sum(b.hit is not None and b.hit.rule.category is not Category.BOILERPLATE for b in blocks) / len(blocks)
+    # Weak rules (separator lines, bare URLs) fire in clean articles too;
+    # they are no evidence of a page around the article.
+    share = sum(b.hit is not None and not b.hit.rule.weak for b in blocks) / len(blocks)
     return min(1.0, (share - EVIDENCE_LOW) / (EVIDENCE_HIGH - EVIDENCE_LOW))
 
 
 def _score(b: Block, strict: float) -> float:
+    if b.hit is not None and b.hit.rule.weak and b.drop is None:
+        # Separators, stray symbols, bare URLs: no more telling than an unknown short line.
+        return -SHORT_COST * max(strict, 0.0)
     if b.hit is not None or b.drop is not None:
         return -RULE_COST
     if b.label is Label.GOOD:

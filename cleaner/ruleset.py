@@ -76,7 +76,7 @@ _ACTIONS_FOR_SCOPE = {
 _PACK_KEYS = {"name", "language", "description", "stopwords"}
 _RULE_KEYS = {
     "id", "category", "scope", "action", "pattern", "note", "reason",
-    "match", "no_match", "case_sensitive",
+    "match", "no_match", "case_sensitive", "weak",
 }
 _REQUIRED_RULE_KEYS = {"id", "category", "scope", "action", "pattern", "note", "match"}
 _ID_RE = regex.compile(r"[a-z0-9_]+(?:[.-][a-z0-9_]+)*")
@@ -98,6 +98,9 @@ class Rule:
     match: tuple[str, ...]
     no_match: tuple[str, ...]
     case_sensitive: bool
+    # Weak rules drop what they match but say little about the page around
+    # it: a separator line or a bare URL occurs inside clean articles too.
+    weak: bool
     source: str  # the file the rule came from, for error messages
 
     def compile(self) -> regex.Pattern[str]:
@@ -185,15 +188,16 @@ def _parse_rule(path: str, raw: Any, index: int) -> Rule:
     if not examples["match"]:
         raise _fail(path, rule_id, "needs at least one example in match")
     case_sensitive = raw.get("case_sensitive", False)
-    if not isinstance(case_sensitive, bool):
-        raise _fail(path, rule_id, "case_sensitive must be true or false")
+    weak = raw.get("weak", False)
+    if not isinstance(case_sensitive, bool) or not isinstance(weak, bool):
+        raise _fail(path, rule_id, "case_sensitive and weak must be true or false")
     _check_pattern(path, rule_id, raw["pattern"])
     return Rule(
         id=rule_id, category=category, scope=scope, action=action,
         pattern=raw["pattern"], note=raw["note"].strip(),
         reason=raw.get("reason", raw["note"]).strip(),
         match=examples["match"], no_match=examples["no_match"],
-        case_sensitive=case_sensitive, source=path,
+        case_sensitive=case_sensitive, weak=weak, source=path,
     )
 
 

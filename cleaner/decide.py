@@ -247,9 +247,17 @@ def body_run(blocks: list[Block], strict: float = 1.0, start: int = 0) -> tuple[
     return best_first, best_last
 
 
-# A full stop after a word of two or more letters ends a sentence; one after
-# an abbreviation ("10:30 a.m.") does not.
-_SENTENCE_END = re.compile(r"[^\W\d_]{2}\.$")
+# Headlines do not end with a full stop (one after an abbreviation such as
+# "10:30 a.m." or "Co." does not count), hold no sentence boundary inside,
+# and carry no web address or run of "Label: value" pairs.
+_ABBREVIATION_END = re.compile(r"(?:\b\w\.){2,}$|\b(?:Jr|Sr|Dr|Mr|Mrs|Ms|St|Inc|Co|Corp|Ltd|No|vs|Vol)\.$")
+_INNER_SENTENCE_END = re.compile(r"[^\W\d_]{2}[.!?][\"”’)]?\s+[^\W\d_]")
+_NOT_HEADLINE = re.compile(r"https?://|www\.|:.*:")
+
+
+def _ends_with_full_stop(text: str) -> bool:
+    text = text.rstrip("\"'”’)»] ")
+    return text.endswith("。") or (text.endswith(".") and not _ABBREVIATION_END.search(text))
 
 
 def _headline_like(b: Block) -> bool:
@@ -257,7 +265,9 @@ def _headline_like(b: Block) -> bool:
         b.hit is None
         and b.label is not Label.GOOD
         and TITLE_MIN_WORDS <= b.words <= TITLE_MAX_WORDS
-        and not _SENTENCE_END.search(b.text)
+        and not _ends_with_full_stop(b.text)
+        and not _INNER_SENTENCE_END.search(b.text)
+        and not _NOT_HEADLINE.search(b.text)
     )
 
 

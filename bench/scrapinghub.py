@@ -343,6 +343,9 @@ def time_pair(
     values = list(inputs.values())
     times_first, times_second = [], []
     for _ in range(max(1, repeats)):  # interleave so drift on the machine hits both
+        for system in (first, second):
+            if system.reset is not None:
+                system.reset()
         times_first.append(seconds(run_all(first.run, values)))
         times_second.append(seconds(run_all(second.run, values)))
     return min(times_first), min(times_second)

@@ -19,6 +19,9 @@ import html_text
 class System:
     name: str
     run: Callable[[str], str]
+    # Called before each timed pass: a system that remembers work across
+    # inputs (cleaner's rule memo) starts each pass cold.
+    reset: Callable[[], None] | None = None
 
 
 class Unavailable(Exception):
@@ -43,7 +46,8 @@ def cleaner_text() -> System:
     clean = getattr(module, "clean", None)
     if clean is None:
         raise Unavailable("cleaner.clean does not exist yet")
-    return System("cleaner.clean", lambda text: clean(text).text)
+    default = module.default_cleaner()
+    return System("cleaner.clean", lambda text: clean(text).text, default.clear_memo)
 
 
 def cleaner_html() -> System:
@@ -52,7 +56,8 @@ def cleaner_html() -> System:
     clean_html = getattr(module, "clean_html", None)
     if clean_html is None:
         raise Unavailable("cleaner.clean_html does not exist yet")
-    return System("cleaner.clean_html", lambda page: clean_html(page).text)
+    default = module.default_cleaner()
+    return System("cleaner.clean_html", lambda page: clean_html(page).text, default.clear_memo)
 
 
 def _import(name: str) -> ModuleType:

@@ -85,6 +85,11 @@ _ID_RE = regex.compile(r"[a-z0-9_]+(?:[.-][a-z0-9_]+)*")
 # matching, and the Result records that the guard fired.
 REGEX_TIMEOUT_S = 0.25
 
+# Rule answers for blocks up to MEMO_MAX_CHARS long are remembered per
+# compiled rule set, up to MEMO_SIZE of them (then the memo starts afresh).
+MEMO_MAX_CHARS = 200
+MEMO_SIZE = 100_000
+
 
 @dataclass(frozen=True)
 class Rule:
@@ -285,6 +290,9 @@ class CompiledRules:
             by_scope[rule.scope].append(rule)
         self._rules = by_scope
         self._patterns = {s: _combine(rs) for s, rs in by_scope.items()}
+        # Menus, share rows and footers repeat on every page of a site: the
+        # answers for short blocks are remembered (Hits are immutable).
+        self._memo: dict[tuple[Scope, str], Hit | None] = {}
 
     def first(self, scope: Scope, text: str, guard: list[str]) -> Hit | None:
         """The first rule of `scope` that matches at the start of `text`.
@@ -295,14 +303,23 @@ class CompiledRules:
         pattern = self._patterns[scope]
         if pattern is None:
             return None
+        key = (scope, text)
+        if key in self._memo:
+            return self._memo[key]
         try:
             m = pattern.match(text, timeout=REGEX_TIMEOUT_S)
         except TimeoutError:
             guard.append(f"{scope.value} rules timed out on a block of {len(text)} characters")
             return None
-        if m is None:
-            return None
-        return Hit(self._rules[scope][int(m.lastgroup[1:])], m.start(), m.end())
+        hit = None if m is None else Hit(self._rules[scope][int(m.lastgroup[1:])], m.start(), m.end())
+        if len(text) <= MEMO_MAX_CHARS:
+            if len(self._memo) >= MEMO_SIZE:
+                self._memo.clear()
+            self._memo[key] = hit
+        return hit
+
+    def clear_memo(self) -> None:
+        self._memo.clear()
 
     def cuts(self, text: str, guard: list[str]) -> list[Hit]:
         """Every inline match in `text`, left to right, never overlapping."""

@@ -286,7 +286,11 @@ def headline_anchor(blocks: list[Block]) -> int | None:
     best, best_prose = None, 0
     for i in range(1, len(blocks)):
         b = blocks[i]
-        if len(b.text) < 15 or not _headline_like(b) or not page_title.startswith(b.text.casefold()):
+        # The repetition carries most of the title: a subheading that merely
+        # starts like it ("16-inch MacBook Pro" in a review of one) does not.
+        if len(b.text) < max(15, len(page_title) // 2) or not _headline_like(b):
+            continue
+        if not page_title.startswith(b.text.casefold()):
             continue
         prose = sum(len(x.text) for x in blocks[i + 1:i + 1 + ANCHOR_REACH] if x.label is Label.GOOD)
         if prose > best_prose:

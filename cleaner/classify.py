@@ -31,6 +31,7 @@ _WORD = regex.compile(r"\w+")
 # Scripts written without spaces between words: each character counts as
 # half a word, so that length tests mean the same in every script.
 _UNSPACED = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Thai}\p{Lao}\p{Khmer}\p{Myanmar}]")
+_LATIN = regex.compile(r"\p{Latin}")
 _SENTENCE_MARK = regex.compile(r"[.!?…。！？؟۔][\"”’»)]*(?:\s|$)|[。！？]")
 _TERMINAL = frozenset(".!?…。！？؟۔")
 _CLOSERS = frozenset("\"'”’»)]*")
@@ -93,7 +94,9 @@ def classify(blocks: list[Block], rules: CompiledRules, stopwords: frozenset[str
         b.terminal = ends_sentence(text)
         if stopwords:
             b.stop_ratio = sum(t in stopwords for t in tokens) / len(tokens) if tokens else 0.0
-        else:
+        if not stopwords or (b.stop_ratio == 0.0 and not text.isascii() and not _LATIN.search(text)):
+            # No pack, or a passage in another script (an Arabic quotation
+            # in an Indonesian article): judge it by its punctuation.
             b.stop_ratio = punctuation_proxy(text, b.terminal)
         b.label = label_for(len(b.text), b.words, b.stop_ratio, b.terminal)
         hit = rules.first(Scope.BLOCK, b.text, guard)

@@ -18,7 +18,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "Category", "Cleaner", "Options", "Removal", "Result", "RuleError", "Segment",
-    "clean", "default_cleaner", "__version__",
+    "clean", "clean_html", "default_cleaner", "__version__",
 ]
 
 _default: Cleaner | None = None
@@ -35,3 +35,8 @@ def default_cleaner() -> Cleaner:
 def clean(text: str, *, language: str | None = None) -> Result:
     """Clean one plain-text article with the default Cleaner."""
     return default_cleaner().clean(text, language=language)
+
+
+def clean_html(html: str | bytes, *, language: str | None = None) -> Result:
+    """Clean one HTML page (str, or bytes in any encoding) with the default Cleaner."""
+    return default_cleaner().clean_html(html, language=language)

@@ -11,24 +11,33 @@ from __future__ import annotations
 
 import math
 
-from .blocks import Block, Label, trim_span
+from .blocks import Block, Label
 from .model import Removal, Result, Segment
 
 
-def _kept_pieces(source: str, b: Block, removed: list[Removal]) -> list[tuple[int, int]]:
-    """The source ranges of a kept block left after its cuts (cuts go to `removed`)."""
+def _trimmed(text: str, i: int, j: int) -> tuple[int, int]:
+    while i < j and text[i].isspace():
+        i += 1
+    while j > i and text[j - 1].isspace():
+        j -= 1
+    return i, j
+
+
+def _kept_pieces(b: Block, removed: list[Removal]) -> list[tuple[int, int]]:
+    """The text ranges of a kept block left after its cuts (cuts go to `removed`)."""
     pieces = []
-    pos = b.start
+    pos = 0
     for hit in b.cuts:
-        cut_start, cut_end = trim_span(source, b.start + hit.start, b.start + hit.end)
-        if cut_start == cut_end:
+        cut_i, cut_j = _trimmed(b.text, hit.start, hit.end)
+        if cut_i == cut_j:
             continue
-        pieces.append((pos, cut_start))
+        pieces.append((pos, cut_i))
         rule = hit.rule
-        removed.append(Removal(cut_start, cut_end, source[cut_start:cut_end], rule.category, rule.id, rule.reason))
-        pos = cut_end
-    pieces.append((pos, b.end))
-    return [r for r in (trim_span(source, s, e) for s, e in pieces) if r[0] < r[1]]
+        start, end = b.source_range(cut_i, cut_j)
+        removed.append(Removal(start, end, b.text[cut_i:cut_j], rule.category, rule.id, rule.reason))
+        pos = cut_j
+    pieces.append((pos, len(b.text)))
+    return [r for r in (_trimmed(b.text, i, j) for i, j in pieces) if r[0] < r[1]]
 
 
 def confidence(blocks: list[Block]) -> float:
@@ -67,12 +76,13 @@ def assemble(
             d = b.drop
             removed.append(Removal(b.start, b.end, b.text, d.category, d.rule, d.reason))
             continue
-        for k, (start, end) in enumerate(_kept_pieces(source, b, removed)):
+        for k, (i, j) in enumerate(_kept_pieces(b, removed)):
             if segments:
                 sep = " " if k else ("\n" if prev is not None and prev.para == b.para else "\n\n")
                 out.append(sep)
                 out_len += len(sep)
-            text = source[start:end]
+            text = b.text[i:j]
+            start, end = b.source_range(i, j)
             segments.append(Segment(start, end, text, out_len, out_len + len(text)))
             out.append(text)
             out_len += len(text)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import Enum
+from typing import Any
 
 from .model import Category
 from .ruleset import Hit
@@ -53,12 +54,13 @@ class Block:
     end: int  # offset after the last character
     text: str  # the block's visible text, whitespace-trimmed
     para: int  # paragraph number: blocks of one paragraph were split at single line breaks
-    # HTML front end: each (start, end) range of visible text in the source,
-    # and DOM cues.  The text front end leaves these empty.
-    pieces: tuple[tuple[int, int], ...] = ()
+    # HTML front end: DOM cues, and the map from text offsets to source
+    # offsets (entities and markup make them differ).  The text front end
+    # leaves these empty: there, text offset i is source offset start + i.
     tag: str = ""
     link_density: float = 0.0
-    dom_hit: Hit | None = None
+    cues: frozenset[str] = frozenset()
+    textmap: Any = None
     # Features (classify).
     words: int = 0
     stop_ratio: float = 0.0
@@ -69,3 +71,9 @@ class Block:
     # Decision (decide).
     drop: Decision | None = None
     is_title: bool = False
+
+    def source_range(self, i: int, j: int) -> tuple[int, int]:
+        """The source range of text[i:j] (i < j): first to last character."""
+        if self.textmap is None:
+            return self.start + i, self.start + j
+        return self.textmap.source_start(i), self.textmap.source_end(j)

@@ -27,6 +27,11 @@ GOOD_MIN_CHARS = 80
 GOOD_MIN_STOP = 0.30
 NEAR_MIN_STOP = 0.12
 
+# HTML only: the share of a block's text inside links above which it is not
+# prose (jusText uses 0.2 for its "bad" class).
+LINK_DENSITY_BAD = 0.5
+LINK_DENSITY_NEAR = 0.2
+
 _WORD = regex.compile(r"\w+")
 # Scripts written without spaces between words: each character counts as
 # half a word, so that length tests mean the same in every script.
@@ -99,9 +104,15 @@ def classify(blocks: list[Block], rules: CompiledRules, stopwords: frozenset[str
             # in an Indonesian article): judge it by its punctuation.
             b.stop_ratio = punctuation_proxy(text, b.terminal)
         b.label = label_for(len(b.text), b.words, b.stop_ratio, b.terminal)
+        if b.link_density > LINK_DENSITY_BAD:
+            b.label = Label.BAD  # menus and teaser lists are mostly link text
+        elif b.link_density > LINK_DENSITY_NEAR and b.label is Label.GOOD:
+            b.label = Label.NEAR
         hit = rules.first(Scope.BLOCK, b.text, guard)
         if hit is None and b.words <= HEADING_MAX_WORDS:
             hit = rules.first(Scope.HEADING, b.text, guard)
+        if hit is None and b.cues:
+            hit = rules.cue(b.cues, guard)
         b.hit = hit
         if hit is None:
             b.cuts = rules.cuts(b.text, guard)

@@ -18,6 +18,8 @@ from .classify import classify
 from .decide import decide
 from .model import Result
 from .ruleset import CompiledRules, RulePack, builtin_packs, check_unique, iter_rules, load_pack
+from .decode import decode_html
+from .segment_html import segment_html
 from .segment_text import segment_text
 
 # Language detection reads at most this much text: enough for a stable
@@ -140,8 +142,30 @@ class Cleaner:
         language = language or self.options.language or self.detect_language(text)
         return self._run(text, segment_text(text), language)
 
-    def _run(self, source: str, blocks: list[Block], language: str | None, encoding: str | None = None) -> Result:
+    def clean_html(self, html: str | bytes, *, language: str | None = None) -> Result:
+        """Clean one HTML page, given as str or as bytes (the encoding is detected).
+
+        Offsets index `Result.source`, the decoded page; `Result.encoding`
+        names the encoding used for bytes.
+        """
+        encoding = None
         guard: list[str] = []
+        if isinstance(html, (bytes, bytearray)):
+            html, encoding, replaced = decode_html(bytes(html))
+            if replaced:
+                guard.append(f"decode: bytes that are not {encoding} were replaced by U+FFFD")
+        elif not isinstance(html, str):
+            raise TypeError(f"clean_html() takes str or bytes, not {type(html).__name__}")
+        blocks, _ = segment_html(html)
+        if language is None and self.options.language is None:
+            language = self.detect_language("\n".join(b.text for b in blocks))
+        return self._run(html, blocks, language or self.options.language, encoding, guard)
+
+    def _run(
+        self, source: str, blocks: list[Block], language: str | None,
+        encoding: str | None = None, guard: list[str] | None = None,
+    ) -> Result:
+        guard = [] if guard is None else guard
         classify(blocks, self._rules_for(language), self._stopwords(language), guard)
         decide(blocks, guard)
         return assemble(source, blocks, language=language, encoding=encoding, warnings=guard)

@@ -57,6 +57,9 @@ class Scope(str, Enum):
     BLOCK = "block"
     HEADING = "heading"
     INLINE = "inline"
+    # HTML only: searched in the tag names and class/id values of the
+    # elements around a block (a DOM cue such as class="related-posts").
+    CUE = "cue"
 
 
 class Action(str, Enum):
@@ -71,14 +74,15 @@ _ACTIONS_FOR_SCOPE = {
     Scope.BLOCK: {Action.DROP_BLOCK, Action.DROP_SECTION},
     Scope.HEADING: {Action.DROP_BLOCK, Action.DROP_SECTION},
     Scope.INLINE: {Action.CUT},
+    Scope.CUE: {Action.DROP_BLOCK},
 }
 
 _PACK_KEYS = {"name", "language", "description", "stopwords"}
 _RULE_KEYS = {
     "id", "category", "scope", "action", "pattern", "note", "reason",
-    "match", "no_match", "case_sensitive", "weak",
+    "match", "no_match", "case_sensitive", "weak", "tokens",
 }
-_REQUIRED_RULE_KEYS = {"id", "category", "scope", "action", "pattern", "note", "match"}
+_REQUIRED_RULE_KEYS = {"id", "category", "scope", "action", "note", "match"}
 _ID_RE = regex.compile(r"[a-z0-9_]+(?:[.-][a-z0-9_]+)*")
 
 # A pattern that needs longer than this on one block is treated as not
@@ -115,7 +119,7 @@ class Rule:
     def matches(self, text: str) -> bool:
         """Whether the rule fires on `text`, as the engine would apply it."""
         compiled = self.compile()
-        if self.scope is Scope.INLINE:
+        if self.scope in (Scope.INLINE, Scope.CUE):
             return compiled.search(text, timeout=REGEX_TIMEOUT_S) is not None
         return compiled.match(text, timeout=REGEX_TIMEOUT_S) is not None
 
@@ -156,6 +160,17 @@ def _check_pattern(path: str, rule_id: str, pattern: str) -> None:
         )
 
 
+def _token_pattern(path: str, label: str, tokens: Any) -> str:
+    """A cue pattern from a token list: a token starts a word of a class or id.
+
+    "related" finds class="jp-relatedposts" and id="related", not
+    class="unrelated".
+    """
+    if not isinstance(tokens, list) or not tokens or not all(isinstance(t, str) and t.strip() for t in tokens):
+        raise _fail(path, label, "tokens must be a non-empty list of strings")
+    return r"(?<![a-z0-9])(?:" + "|".join(regex.escape(t.strip().lower()) for t in tokens) + ")"
+
+
 def _parse_rule(path: str, raw: Any, index: int) -> Rule:
     if not isinstance(raw, dict):
         raise _fail(path, None, f"rules[{index}] is not a table")
@@ -167,6 +182,12 @@ def _parse_rule(path: str, raw: Any, index: int) -> Rule:
     missing = _REQUIRED_RULE_KEYS - set(raw)
     if missing:
         raise _fail(path, label, f"missing keys: {', '.join(sorted(missing))}")
+    if raw.get("scope") == Scope.CUE.value and "tokens" in raw:
+        raw = {**raw, "pattern": _token_pattern(path, label, raw.pop("tokens"))}
+    elif "tokens" in raw:
+        raise _fail(path, label, "tokens are only for scope 'cue'")
+    if "pattern" not in raw:
+        raise _fail(path, label, "missing keys: pattern")
     if not isinstance(rule_id, str) or not _ID_RE.fullmatch(rule_id):
         raise _fail(path, label, "id must be lowercase words joined by '.', '-' or '_'")
     for key in ("pattern", "note", "reason"):
@@ -320,6 +341,25 @@ class CompiledRules:
 
     def clear_memo(self) -> None:
         self._memo.clear()
+
+    def cue(self, cues: frozenset[str], guard: list[str]) -> Hit | None:
+        """The first cue rule found in a block's tag and class/id strings."""
+        pattern = self._patterns[Scope.CUE]
+        if pattern is None or not cues:
+            return None
+        key = (Scope.CUE, " ".join(sorted(cues)))
+        if key in self._memo:
+            return self._memo[key]
+        try:
+            m = pattern.search(key[1], timeout=REGEX_TIMEOUT_S)
+        except TimeoutError:
+            guard.append("cue rules timed out")
+            return None
+        hit = None if m is None else Hit(self._rules[Scope.CUE][int(m.lastgroup[1:])], 0, 0)
+        if len(self._memo) >= MEMO_SIZE:
+            self._memo.clear()
+        self._memo[key] = hit
+        return hit
 
     def cuts(self, text: str, guard: list[str]) -> list[Hit]:
         """Every inline match in `text`, left to right, never overlapping."""

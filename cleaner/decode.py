@@ -1,0 +1,57 @@
+"""Decoding HTML bytes: byte order mark, then the page's own declaration, then detection.
+
+The order a browser uses: a BOM wins; then `<meta charset>` or
+`<meta http-equiv="Content-Type" content="…; charset=…">` in the first
+kilobytes; then beautifulsoup4's UnicodeDammit guesses.  Bytes that the
+chosen encoding cannot decode become U+FFFD, and the caller records that in
+`Result.warnings` — nothing is dropped silently.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+
+from bs4.dammit import UnicodeDammit
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+_META_CHARSET = re.compile(
+    rb"""<meta[^>]{0,500}?charset\s*=\s*["']?\s*([A-Za-z0-9._:-]{1,40})""", re.I
+)
+_SNIFF_BYTES = 4096
+
+
+def _known(name: str) -> str | None:
+    try:
+        return codecs.lookup(name).name
+    except LookupError:
+        return None
+
+
+def decode_html(data: bytes) -> tuple[str, str, bool]:
+    """Decode `data`; returns (text, encoding used, whether bytes were replaced).
+
+    >>> decode_html('<meta charset="windows-1252"><p>caf\\xe9'.encode("cp1252"))[:2]
+    ('<meta charset="windows-1252"><p>café', 'cp1252')
+    >>> decode_html(codecs.BOM_UTF8 + "<p>ü".encode())[:2]
+    ('<p>ü', 'utf-8')
+    """
+    for bom, name in _BOMS:
+        if data.startswith(bom):
+            text = data[len(bom):].decode(name, errors="replace")
+            return text, name, "\ufffd" in text and b"\xef\xbf\xbd" not in data
+    m = _META_CHARSET.search(data[:_SNIFF_BYTES])
+    declared = _known(m.group(1).decode("ascii")) if m else None
+    if declared and declared not in ("utf-16-le", "utf-16-be", "utf-16", "utf-32"):
+        try:
+            return data.decode(declared), declared, False
+        except UnicodeDecodeError:
+            pass  # the declaration lies; detect instead
+    dammit = UnicodeDammit(data, is_html=True)
+    if dammit.unicode_markup is not None and dammit.original_encoding:
+        return dammit.unicode_markup, _known(dammit.original_encoding) or dammit.original_encoding, False
+    text = data.decode("utf-8", errors="replace")
+    return text, "utf-8", True

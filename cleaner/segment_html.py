@@ -1,0 +1,282 @@
+"""The HTML front end: cut an HTML page into blocks with exact source offsets.
+
+A small linear scanner instead of a parser, because a parser's tree forgets
+where each character came from.  The scanner walks the source once:
+
+- markup it skips: tags, comments, CDATA, doctypes (their internal DTD
+  subset included: entities declared there are never expanded), processing
+  instructions, and the contents of script, style, template, noscript,
+  svg, math, iframe, object and the like;
+- text it keeps: character data, with HTML entities decoded (named,
+  numeric, with or without semicolon) and runs of whitespace collapsed;
+- boundaries: block-level tags, <br>, and skipped markup end the current
+  block, so every block is one run of visible text whose characters all
+  lie between its first and last character in the source.
+
+Each block records, for every character of its text, where in the source it
+came from (as runs, so memory stays proportional to the markup, not the
+text), and DOM cues: its tag, the tags and class/id tokens of the elements
+around it, and how much of its text sits inside links.  The <title> becomes
+the first block, as the page's text would show it, so that the headline can
+be found by its repetition.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from bisect import bisect_right
+from dataclasses import dataclass, field
+
+from .blocks import Block
+
+# Elements whose start or end ends the current block.
+BLOCK_TAGS = frozenset("""
+    address article aside blockquote body caption center dd details dialog dir div dl dt
+    fieldset figcaption figure footer form frame frameset h1 h2 h3 h4 h5 h6 head header hgroup
+    hr html legend li link main menu meta nav ol optgroup option p pre section summary table
+    tbody td tfoot th thead title tr ul button select label input textarea
+""".split())
+# Elements whose content is never visible text.
+INVISIBLE_TAGS = frozenset("""
+    script style template noscript svg math iframe object embed canvas audio video map
+    textarea select datalist
+""".split())
+VOID_TAGS = frozenset("area base br col embed hr img input link meta param source track wbr".split())
+# Opening one of these closes an open element of the same kind (HTML's
+# implied end tags), so that unclosed <p> and <li> do not nest forever.
+SELF_CLOSING_SIBLINGS = {
+    "p": {"p"}, "li": {"li"}, "dt": {"dt", "dd"}, "dd": {"dt", "dd"},
+    "tr": {"tr", "td", "th"}, "td": {"td", "th"}, "th": {"td", "th"}, "option": {"option"},
+}
+# Tags that carry a meaning of their own for the decision.
+CUE_TAGS = frozenset("nav aside footer form header article main figure figcaption".split())
+
+_MARKUP = re.compile(
+    r"""<!--.*?(?:-->|\Z)"""                      # comment (an unterminated one runs to the end)
+    r"""|<!\[CDATA\[.*?(?:\]\]>|\Z)"""             # CDATA: not text in HTML
+    r"""|<!(?:[^\[>]|\[[^\]]{0,100000}\])*>?"""    # doctype / declaration, with an internal subset
+    r"""|<\?[^>]*>?"""                             # processing instruction
+    r"""|</([A-Za-z][^\s/>]*)[^>]*>?"""            # end tag
+    r"""|<([A-Za-z][^\s/>]*)((?:"[^"]{0,4000}"|'[^']{0,4000}'|[^'">]){0,4000})>""",  # start tag; quoted values may hold >
+    re.S,
+)
+_ATTR = re.compile(r"""([^\s"'=/>]+)\s*(?:=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+)))?""")
+_ENTITY = re.compile(r"&(?:#[0-9]{1,7};?|#[xX][0-9a-fA-F]{1,6};?|[A-Za-z][A-Za-z0-9]{1,31};?)")
+_SPACE = re.compile(r"\s+")
+END_TAG_REACH = 64
+MAX_CUES = 64  # cue strings inherited at most; pathological nesting stays linear
+_RAW_END = {tag: re.compile(rf"</{tag}\s*>", re.I) for tag in INVISIBLE_TAGS | {"title"}}
+
+
+def decode_entity(entity: str) -> str:
+    """The text of one entity, as a browser reads it; unknown ones stay as written.
+
+    >>> decode_entity("&amp;"), decode_entity("&amp"), decode_entity("&#8217;"), decode_entity("&bogus;")
+    ('&', '&', '’', '&bogus;')
+    """
+    return html.unescape(entity)
+
+
+@dataclass(slots=True)
+class _Frame:
+    """An open element: its tag and the cues it and its ancestors carry."""
+
+    tag: str
+    block_tag: str  # the nearest block-level element's tag, itself included
+    cues: frozenset[str]  # tags in CUE_TAGS and class/id strings, inherited
+    in_link: bool
+
+
+@dataclass(slots=True)
+class TextMap:
+    """Where each character of a block's text came from in the source.
+
+    Runs of (text offset, source offset, step): step 1 for text copied
+    from the source, 0 for characters that an entity or a collapsed run of
+    whitespace produced (they all map to its first source character).
+    """
+
+    out: list[int] = field(default_factory=list)
+    src: list[int] = field(default_factory=list)
+    step: list[int] = field(default_factory=list)
+    ends: list[int] = field(default_factory=list)  # source offset after each run's last character
+
+    def source_start(self, i: int) -> int:
+        k = bisect_right(self.out, i) - 1
+        return self.src[k] + (i - self.out[k]) * self.step[k]
+
+    def source_end(self, i: int) -> int:
+        """The source offset just after text character i - 1 (i is exclusive)."""
+        k = bisect_right(self.out, i - 1) - 1
+        if self.step[k]:
+            return self.src[k] + (i - self.out[k])
+        return self.ends[k]
+
+
+class _Builder:
+    """Accumulates one block's text and its map, then emits the Block."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.blocks: list[Block] = []
+        self.maps: list[TextMap] = []
+        self.para = 0
+        self._reset()
+
+    def _reset(self) -> None:
+        self.parts: list[str] = []
+        self.length = 0
+        self.map = TextMap()
+        self.linked = 0
+        self.space_pending = False
+        self.frame: _Frame | None = None
+
+    def add(self, text: str, start: int, frame: _Frame) -> None:
+        """Add the raw character data source[start:start+len(text)]."""
+        pos = 0
+        for m in _SPACE.finditer(text):
+            self._add_run(text[pos:m.start()], start + pos, frame)
+            if self.length:
+                self.space_pending = (start + m.start(), start + m.end())
+            pos = m.end()
+        self._add_run(text[pos:], start + pos, frame)
+
+    def _add_run(self, text: str, start: int, frame: _Frame) -> None:
+        if not text:
+            return
+        pos = 0
+        for m in _ENTITY.finditer(text):
+            self._emit(text[pos:m.start()], start + pos, 1, frame)
+            decoded = decode_entity(m.group())
+            if decoded.isspace():
+                if self.length:
+                    self.space_pending = (start + m.start(), start + m.end())
+            else:
+                self._emit(decoded, start + m.start(), 0, frame, start + m.end())
+            pos = m.end()
+        self._emit(text[pos:], start + pos, 1, frame)
+
+    def _emit(self, text: str, src: int, step: int, frame: _Frame, end: int = -1) -> None:
+        if not text:
+            return
+        if self.space_pending:
+            s_start, s_end = self.space_pending
+            self.space_pending = False
+            self._push(" ", s_start, 0, s_end, frame)
+        self._push(text, src, step, end if end >= 0 else src + len(text), frame)
+
+    def _push(self, text: str, src: int, step: int, end: int, frame: _Frame) -> None:
+        m = self.map
+        m.out.append(self.length)
+        m.src.append(src)
+        m.step.append(step)
+        m.ends.append(end)
+        self.parts.append(text)
+        self.length += len(text)
+        if frame.in_link:
+            self.linked += len(text)
+        if self.frame is None:
+            self.frame = frame
+
+    def flush(self, new_paragraph: bool = True) -> None:
+        self.space_pending = False
+        if self.length:
+            text = "".join(self.parts)
+            m = self.map
+            frame = self.frame
+            self.blocks.append(Block(
+                start=m.src[0], end=m.source_end(self.length), text=text, para=self.para,
+                tag=frame.block_tag, link_density=self.linked / self.length,
+                cues=frame.cues, textmap=m,
+            ))
+            self.maps.append(m)
+        if new_paragraph and self.length:
+            self.para += 1
+        self._reset()
+
+
+def _cues_of(tag: str, attrs: str) -> frozenset[str]:
+    cues = {tag} if tag in CUE_TAGS else set()
+    if attrs:
+        for m in _ATTR.finditer(attrs):
+            name = m.group(1).lower()
+            if name in ("class", "id", "role", "itemprop"):
+                value = m.group(2) or m.group(3) or m.group(4) or ""
+                if value:
+                    cues.add(html.unescape(value).lower())
+    return frozenset(cues)
+
+
+def segment_html(source: str) -> tuple[list[Block], list[TextMap]]:
+    """Cut `source` into blocks; returns them with their text maps.
+
+    >>> blocks, _ = segment_html('<title>T</title><p>One &amp; <b>two</b></p><div>x<br>y</div>')
+    >>> [(b.text, b.tag, b.para) for b in blocks]
+    [('T', 'title', 0), ('One & two', 'p', 1), ('x', 'div', 2), ('y', 'div', 2)]
+    """
+    out = _Builder(source)
+    root = _Frame("", "", frozenset(), False)
+    stack: list[_Frame] = [root]
+    pos = 0
+    n = len(source)
+    while pos < n:
+        lt = source.find("<", pos)
+        if lt < 0:
+            lt = n
+        if lt > pos:
+            out.add(source[pos:lt], pos, stack[-1])
+        if lt >= n:
+            break
+        m = _MARKUP.match(source, lt)
+        if m is None:  # a lone "<" is text
+            out.add("<", lt, stack[-1])
+            pos = lt + 1
+            continue
+        pos = m.end()
+        end_tag, start_tag = m.group(1), m.group(2)
+        if end_tag is not None:
+            tag = end_tag.lower()
+            if tag in BLOCK_TAGS or tag == "br":
+                out.flush(tag != "br")
+            # Close up to the nearest open element of that name, looking a
+            # bounded depth down: a stray end tag costs O(1), not O(depth).
+            for i in range(len(stack) - 1, max(0, len(stack) - END_TAG_REACH), -1):
+                if stack[i].tag == tag:
+                    del stack[i:]
+                    break
+            continue
+        if start_tag is None:  # comment, doctype, CDATA, processing instruction
+            out.flush(False)
+            continue
+        tag = start_tag.lower()
+        if tag in INVISIBLE_TAGS or tag == "title":
+            closer = _RAW_END[tag].search(source, pos)
+            content_end = closer.start() if closer else n
+            out.flush()
+            if tag == "title" and not out.blocks:
+                out.add(source[pos:content_end], pos, _Frame("title", "title", frozenset(), False))
+                out.flush()
+            pos = closer.end() if closer else n
+            continue
+        if tag == "br":
+            out.flush(False)
+            continue
+        if tag in BLOCK_TAGS:
+            out.flush()
+            closes = SELF_CLOSING_SIBLINGS.get(tag)
+            if closes and stack[-1].tag in closes:
+                stack.pop()
+            elif tag in ("p", "div", "li") or tag.startswith("h"):
+                # A block opened inside a <p> ends it, as HTML does.
+                if stack[-1].tag == "p":
+                    stack.pop()
+        if tag in VOID_TAGS or m.group(3).rstrip().endswith("/"):
+            continue
+        parent = stack[-1]
+        own = _cues_of(tag, m.group(3))
+        cues = parent.cues | own if own and len(parent.cues) < MAX_CUES else parent.cues
+        block_tag = tag if tag in BLOCK_TAGS else parent.block_tag
+        stack.append(_Frame(tag, block_tag, cues, parent.in_link or tag == "a"))
+    out.flush()
+    return out.blocks, out.maps

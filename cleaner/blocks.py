@@ -67,6 +67,7 @@ class Block:
     terminal: bool = False
     label: Label = Label.SHORT
     hit: Hit | None = None  # a block or heading rule that fired
+    cue: Hit | None = None  # HTML: a cue rule found in the surrounding elements
     cuts: list[Hit] = field(default_factory=list)  # inline rules that fired
     # Decision (decide).
     drop: Decision | None = None

@@ -112,7 +112,13 @@ def classify(blocks: list[Block], rules: CompiledRules, stopwords: frozenset[str
         if hit is None and b.words <= HEADING_MAX_WORDS:
             hit = rules.first(Scope.HEADING, b.text, guard)
         if hit is None and b.cues:
-            hit = rules.cue(b.cues, guard)
+            cue = rules.cue(b.cues, guard)
+            # A weak cue is a hint the decision weighs; a strong one (a
+            # comment thread's container) decides like a text rule.
+            if cue is not None and not cue.rule.weak:
+                hit = cue
+            else:
+                b.cue = cue
         b.hit = hit
         if hit is None:
             b.cuts = rules.cuts(b.text, guard)

@@ -37,6 +37,7 @@ RESUME_RUN = 2
 NEAR_SHARE = 0.25
 SHORT_COST = 40.0
 RULE_COST = 60.0
+CUE_COST = 20.0
 BAD_SHARE = 0.5
 
 # The share of rule-matched blocks at which a document counts as a page with
@@ -97,6 +98,10 @@ def decide(blocks: list[Block], guard: list[str]) -> None:
             continue
         if b.hit is not None:
             _drop_by_rule(b)
+        elif b.cue is not None and not (first <= i <= last and b.label in (Label.GOOD, Label.NEAR)):
+            # Prose inside the article's run outweighs a container's name.
+            rule = b.cue.rule
+            _drop_unmatched(b, rule.category, rule.id, rule.reason)
         elif i < first:
             category = Category.NAVIGATION if b.words <= 4 else Category.BOILERPLATE
             _drop_unmatched(b, category, BEFORE_BODY, "Page furniture before the article body.")
@@ -219,11 +224,19 @@ def strictness(blocks: list[Block]) -> float:
 
 
 def _score(b: Block, strict: float) -> float:
+    if b.cue is not None and b.hit is None and b.drop is None:
+        # A DOM cue is a hint, not a verdict: templates wrap whole stories in
+        # containers named like furniture.  Prose still scores as prose.
+        return _label_score(b, strict) - CUE_COST
     if b.hit is not None and b.hit.rule.weak and b.drop is None:
         # Separators, stray symbols, bare URLs: no more telling than an unknown short line.
         return -SHORT_COST * max(strict, 0.0)
     if b.hit is not None or b.drop is not None:
         return -RULE_COST
+    return _label_score(b, strict)
+
+
+def _label_score(b: Block, strict: float) -> float:
     if b.label is Label.GOOD:
         return float(len(b.text))
     if b.label is Label.NEAR:

@@ -161,14 +161,23 @@ def _check_pattern(path: str, rule_id: str, pattern: str) -> None:
 
 
 def _token_pattern(path: str, label: str, tokens: Any) -> str:
-    """A cue pattern from a token list: a token starts a word of a class or id.
+    """A cue pattern from a token list.
 
-    "related" finds class="jp-relatedposts" and id="related", not
-    class="unrelated".
+    A token matches a whole word of a class or id value (words are split at
+    anything but letters and digits); a token ending in "*" matches the
+    start of a word: "related*" finds class="jp-relatedposts", "comment"
+    finds class="comment-list" but not class="commentary".
     """
     if not isinstance(tokens, list) or not tokens or not all(isinstance(t, str) and t.strip() for t in tokens):
         raise _fail(path, label, "tokens must be a non-empty list of strings")
-    return r"(?<![a-z0-9])(?:" + "|".join(regex.escape(t.strip().lower()) for t in tokens) + ")"
+    parts = []
+    for token in tokens:
+        token = token.strip().lower()
+        if token.endswith("*"):
+            parts.append(regex.escape(token[:-1]))
+        else:
+            parts.append(regex.escape(token) + r"(?![a-z0-9])")
+    return r"(?<![a-z0-9])(?:" + "|".join(parts) + ")"
 
 
 def _parse_rule(path: str, raw: Any, index: int) -> Rule:

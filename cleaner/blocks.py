@@ -61,6 +61,7 @@ class Block:
     link_density: float = 0.0
     cues: frozenset[str] = frozenset()
     textmap: Any = None
+    container: int = -1  # index of the element grouping it (segment_html.Container)
     # Features (classify).
     words: int = 0
     stop_ratio: float = 0.0

@@ -11,13 +11,23 @@ Usage examples::
     clean --rules mysite.toml a.txt      # extra rule packs (repeatable)
     clean --language en a.txt            # force the language instead of detecting it
     clean --encoding cp1252 old.txt      # force an input encoding
+    clean page.html                      # HTML: sniffed by extension or content
+    clean --html saved.txt               # force HTML (--text forces plain text)
     clean -o out.txt article.txt         # write to a file instead of stdout
 
-Input is read as bytes and decoded strictly: UTF-8 by default, or UTF-16/UTF-32
-when the data starts with their byte order mark; ``--encoding NAME`` forces a
-codec.  A leading byte order mark is removed, so every offset (``start``/``end``
-in the JSON and in ``--explain``) is a ``str`` index into the *decoded text
-without the BOM* -- not a byte offset into the file.
+Each input is plain text or HTML.  HTML is recognised by a ``.html``/``.htm``
+name or by its content (a leading ``<!DOCTYPE html``, ``<html``, ``<head`` or
+``<body``, or several common tags such as ``<p>`` and ``<div`` in the first
+kilobytes); ``--html`` and ``--text`` force either for every input.
+
+Plain text is read as bytes and decoded strictly: UTF-8 by default, or UTF-16/UTF-32
+when the data starts with their byte order mark.  HTML bytes go undecoded to
+``Cleaner.clean_html``, which decodes them as a browser would (byte order mark,
+then ``<meta charset>``, then detection; bytes it cannot decode become U+FFFD and
+a warning).  ``--encoding NAME`` forces a codec for either.  A leading byte order
+mark is removed, so every offset (``start``/``end`` in the JSON and in
+``--explain``) is a ``str`` index into the *decoded input without the BOM* (for
+HTML: into the decoded page, markup included) -- not a byte offset into the file.
 
 ``--format json`` prints ``Result.to_dict()`` plus a ``"file"`` key (the name
 as given, ``<stdin>`` for standard input) and ``"encoding"`` set to the codec
@@ -35,7 +45,9 @@ import argparse
 import codecs
 import dataclasses
 import json
+import logging
 import os
+import re
 import sys
 import traceback
 from pathlib import Path
@@ -75,6 +87,17 @@ _BOMS: tuple[tuple[bytes, str, str], ...] = (
 )
 
 EXPLAIN_TEXT_WIDTH = 60
+
+# HTML sniffing.  A page that starts like one (after a BOM, whitespace,
+# comments or an XML declaration) is HTML; so is text with a few common tags
+# near its start.  One stray "<p>" in an article about HTML is not enough.
+HTML_SUFFIXES = frozenset((".html", ".htm", ".xhtml", ".shtml"))
+_HTML_START = re.compile(
+    r"(?:\s|<!--.*?-->|<\?xml[^>]*>)*<(?:!doctype\s+html|html|head|body)[\s>/]", re.I | re.S)
+_HTML_TAG = re.compile(
+    r"</?(?:p|div|span|a|br|hr|img|ul|ol|li|table|tr|td|h[1-6]|article|section|header|footer|nav|aside"
+    r"|main|meta|link|title|script|style|em|strong|b|i|figure|blockquote)(?:\s[^<>]*)?/?>", re.I)
+HTML_MIN_TAGS = 3
 
 
 class InputError(Exception):
@@ -141,6 +164,39 @@ def looks_binary(sample: bytes | str) -> bool:
     return controls / len(chars) > MAX_CONTROL_SHARE
 
 
+def looks_like_html(sample: str) -> bool:
+    """Whether a leading sample of an input is HTML rather than plain text.
+
+    >>> looks_like_html("<!DOCTYPE html><p>x"), looks_like_html("  <HTML lang=en>")
+    (True, True)
+    >>> looks_like_html("<div class=a><p>One</p><p>Two</p></div>")
+    True
+    >>> looks_like_html("Use a <p> tag for paragraphs.\\nThat is all.")
+    False
+    """
+    sample = sample[:SNIFF_SIZE]
+    if _HTML_START.match(sample):
+        return True
+    tags = _HTML_TAG.finditer(sample)
+    return sum(1 for _, _ in zip(range(HTML_MIN_TAGS), tags)) >= HTML_MIN_TAGS
+
+
+def is_html(data: bytes, arg: str, args: argparse.Namespace) -> bool:
+    """Whether to clean one input as HTML: --html/--text, else its name, else its content."""
+    if args.mode is not None:
+        return args.mode == "html"
+    if arg != "-" and Path(arg).suffix.lower() in HTML_SUFFIXES:
+        return True
+    sample = data[:SNIFF_SIZE * 4]
+    bom = _bom(sample)
+    if bom is not None:
+        mark, _, codec = bom
+        chars = sample[len(mark):].decode(codec, errors="ignore")
+    else:
+        chars = sample.decode("latin-1")  # enough to see ASCII markup in any ASCII-based encoding
+    return looks_like_html(chars)
+
+
 def _bom(data: bytes) -> tuple[bytes, str, str] | None:
     for mark, name, codec in _BOMS:
         if data.startswith(mark):
@@ -199,14 +255,20 @@ def decode(data: bytes, encoding: str | None = None) -> tuple[str, str]:
 # ---------------------------------------------------------------- cleaning
 
 
-def clean_input(cleaner: Cleaner, data: bytes, args: argparse.Namespace) -> Result:
-    """Clean one input's bytes with the chosen front end.
+def clean_input(cleaner: Cleaner, data: bytes, args: argparse.Namespace, arg: str = "-") -> Result:
+    """Clean one input's bytes with the chosen front end (`arg` names the input).
 
-    Plain text is the only front end for now.  The HTML front end goes here:
-    ``--html``/``--text`` flags, and sniffing (``<!doctype``, ``<html``) when
-    neither is given; HTML bytes go to ``cleaner.clean_html`` undecoded, since
-    it detects the encoding itself.
+    HTML bytes go to ``cleaner.clean_html`` undecoded, since it detects the
+    encoding itself (and records it in ``Result.encoding``); with
+    ``--encoding`` the CLI decodes them and passes the text.
     """
+    if is_html(data, arg, args):
+        if args.encoding is None:
+            if _bom(data) is None and looks_binary(data[:SNIFF_SIZE]):
+                raise InputError("binary input, not text")
+            return cleaner.clean_html(data)
+        text, used = decode(data, args.encoding)
+        return dataclasses.replace(cleaner.clean_html(text), encoding=used)
     text, used = decode(data, args.encoding)
     result = cleaner.clean(text)
     # The CLI did decode bytes, so say with what (the library fills this only
@@ -293,7 +355,8 @@ def build_parser() -> argparse.ArgumentParser:
         prog=PROG,
         description="Strip scraped cruft (related posts, ads, bios, comment prompts, menus) "
         "from news articles and print the clean body text.",
-        epilog="Offsets are str indices into the decoded input (a byte order mark is not counted). "
+        epilog="Offsets are str indices into the decoded input, markup included for HTML "
+        "(a byte order mark is not counted). "
         "Exit status: 0 ok, 1 some inputs failed, 2 usage or rule file error.",
     )
     parser.add_argument("files", nargs="*", metavar="FILE", help="input files; none or '-' reads stdin")
@@ -308,8 +371,13 @@ def build_parser() -> argparse.ArgumentParser:
                         help="an extra rule pack (TOML); repeatable; its rules take priority")
     parser.add_argument("--language", metavar="CODE", help="the article language (default: detected)")
     parser.add_argument("--encoding", type=_encoding_name, metavar="NAME",
-                        help="decode inputs with this codec (default: UTF-8, or UTF-16/32 by BOM)")
-    # The HTML front end will add --html / --text here (default: sniff each input).
+                        help="decode inputs with this codec (default for text: UTF-8, or UTF-16/32 by BOM; "
+                        "for HTML: BOM, then <meta charset>, then detection)")
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument("--html", dest="mode", action="store_const", const="html",
+                      help="read every input as HTML (default: sniff each input by name and content)")
+    mode.add_argument("--text", dest="mode", action="store_const", const="text",
+                      help="read every input as plain text, even if it looks like HTML")
     parser.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
     parser.add_argument("--debug", action="store_true", help="show a traceback for internal errors")
     parser.add_argument("--version", action="version", version=f"{PROG} (news-cleaner) {__version__}")
@@ -359,7 +427,7 @@ def run(args: argparse.Namespace, out: IO[str]) -> int:
     for i, arg in enumerate(inputs):
         name = display_name(arg)
         try:
-            result = clean_input(cleaner, read_input(arg), args)
+            result = clean_input(cleaner, read_input(arg), args, arg)
         except InputError as exc:
             _error(name, str(exc))
             failed += 1
@@ -392,6 +460,9 @@ def main(argv: list[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # --help, --version, usage errors
         return exc.code if isinstance(exc.code, int) else EXIT_USAGE
+    # Bytes that cannot be decoded are recorded in Result.warnings (and shown
+    # by --explain); bs4's own log line about them would be stray stderr.
+    logging.getLogger("bs4.dammit").setLevel(logging.ERROR)
     out: IO[str] | None = None
     try:
         if args.output:

@@ -156,18 +156,19 @@ class Cleaner:
                 guard.append(f"decode: bytes that are not {encoding} were replaced by U+FFFD")
         elif not isinstance(html, str):
             raise TypeError(f"clean_html() takes str or bytes, not {type(html).__name__}")
-        blocks, _ = segment_html(html)
+        blocks, containers = segment_html(html)
         if language is None and self.options.language is None:
             language = self.detect_language("\n".join(b.text for b in blocks))
-        return self._run(html, blocks, language or self.options.language, encoding, guard)
+        return self._run(html, blocks, language or self.options.language, encoding, guard, containers)
 
     def _run(
         self, source: str, blocks: list[Block], language: str | None,
         encoding: str | None = None, guard: list[str] | None = None,
+        containers: list | None = None,
     ) -> Result:
         guard = [] if guard is None else guard
         classify(blocks, self._rules_for(language), self._stopwords(language), guard)
-        decide(blocks, guard)
+        decide(blocks, guard, containers)
         return assemble(source, blocks, language=language, encoding=encoding, warnings=guard)
 
     def clean_many(self, texts: Iterable[str]) -> Iterable[Result]:

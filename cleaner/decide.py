@@ -49,6 +49,7 @@ LENIENT_BELOW = 0.0
 TITLE_LOOKBACK = 12
 NEIGHBOUR_REACH = 8
 ANCHOR_REACH = 10
+MAIN_CONTAINER_SHARE = 0.85
 TITLE_MIN_WORDS = 3
 TITLE_MAX_WORDS = 30
 
@@ -65,21 +66,32 @@ TEASER_MIN_COUNT = 2
 _TRUNCATED = re.compile(r"(?:\.\.\.|…|\[…\]|\[\.\.\.\])[\"”’)\]]?$")
 
 
-def decide(blocks: list[Block], guard: list[str]) -> None:
-    """Set `drop` on every block that is not kept, and mark the title."""
+def decide(blocks: list[Block], guard: list[str], containers: list | None = None) -> None:
+    """Set `drop` on every block that is not kept, and mark the title.
+
+    `containers` (HTML input) are the elements that group paragraphs; the
+    one holding most of the prose bounds where the body run is sought.
+    """
     # Trailer headings only open sections once the article has begun: a
     # "Comments" link in the share bar above the story heads nothing.
     strict = strictness(blocks)
     anchor = headline_anchor(blocks)
     start = 0 if anchor is None else anchor + 1
-    first, _ = body_run(blocks, strict, start)
+    stop = len(blocks)
+    if containers:
+        inside = main_container(blocks, containers)
+        if inside is not None and max(start, inside[0]) < inside[1]:
+            start, stop = max(start, inside[0]), inside[1]
+    first, last = body_run(blocks, strict, start, stop)
     if first >= 0:
+        if forget_container_cues(blocks, first, last):
+            first, last = body_run(blocks, strict, start, stop)
         mark_teasers(blocks, first)
         # In a clean article a "Don't miss" line near the top heads nothing
         # we should drop: there, only headings past the middle of the prose
         # trail the article.
         mark_sections(blocks, first if strict >= LENIENT_BELOW else _prose_middle(blocks))
-    first, last = body_run(blocks, strict, start)
+    first, last = body_run(blocks, strict, start, stop)
     if first < 0 or not any(blocks[i].label is Label.GOOD for i in range(first, last + 1)):
         # No run of prose: a list, a table, a stub.  Rather than drop all of
         # it on weak evidence, keep what no rule matched; Result.confidence
@@ -150,6 +162,58 @@ def mark_sections(blocks: list[Block], start: int = 0) -> None:
             rule.category, rule.id,
             f"In the {rule.category.value} section that the heading {_quote(opener.text)} opens.",
         )
+
+
+def main_container(blocks: list[Block], containers: list) -> tuple[int, int] | None:
+    """The block range of the element that holds the article, or None.
+
+    As readability does: each paragraph of prose credits its container with
+    its length and the container's parent with half; the best container
+    counts when it holds most of the document's prose.
+    """
+    score: dict[int, float] = {}
+    prose = 0
+    for b in blocks:
+        if b.label is Label.GOOD and b.container > 0:
+            n = len(b.text)
+            prose += n
+            score[b.container] = score.get(b.container, 0.0) + n
+            parent = containers[b.container].parent
+            if parent > 0:
+                score[parent] = score.get(parent, 0.0) + n / 2
+    if not score:
+        return None
+    best = max(score, key=score.__getitem__)
+    c = containers[best]
+    inside = [i for i, b in enumerate(blocks) if c.start <= b.start and b.end <= c.end]
+    held = sum(len(blocks[i].text) for i in inside if blocks[i].label is Label.GOOD)
+    if not inside or held < MAIN_CONTAINER_SHARE * prose:
+        return None
+    return inside[0], inside[-1] + 1
+
+
+def forget_container_cues(blocks: list[Block], first: int, last: int) -> bool:
+    """Drop the weak cues that name the article's own container.
+
+    A template may put the story inside class="l-sidebar-fixed" or
+    class="post-widget": a cue carried by most of the body run's prose is
+    the article's wrapper, not furniture.  Returns whether any was dropped.
+    """
+    prose = 0
+    by_value: dict[str, int] = {}
+    for i in range(first, last + 1):
+        b = blocks[i]
+        if b.label is Label.GOOD:
+            prose += len(b.text)
+            if b.cue is not None:
+                by_value[b.cue.value] = by_value.get(b.cue.value, 0) + len(b.text)
+    wrappers = {v for v, chars in by_value.items() if chars * 2 >= prose}
+    if not wrappers:
+        return False
+    for b in blocks:
+        if b.cue is not None and b.cue.value in wrappers:
+            b.cue = None
+    return True
 
 
 def _prose_middle(blocks: list[Block]) -> int:
@@ -246,11 +310,11 @@ def _label_score(b: Block, strict: float) -> float:
     return -BAD_SHARE * len(b.text) * strict
 
 
-def body_run(blocks: list[Block], strict: float = 1.0, start: int = 0) -> tuple[int, int]:
-    """The first and last index of the best-scoring run from `start` on, or (-1, -1)."""
+def body_run(blocks: list[Block], strict: float = 1.0, start: int = 0, stop: int | None = None) -> tuple[int, int]:
+    """The first and last index of the best-scoring run in blocks[start:stop], or (-1, -1)."""
     best, best_first, best_last = 0.0, -1, -1
     total, first = 0.0, start
-    for i in range(start, len(blocks)):
+    for i in range(start, len(blocks) if stop is None else stop):
         b = blocks[i]
         if total <= 0:
             total, first = 0.0, i

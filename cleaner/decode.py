@@ -45,6 +45,15 @@ def decode_html(data: bytes) -> tuple[str, str, bool]:
             return text, name, "\ufffd" in text and b"\xef\xbf\xbd" not in data
     m = _META_CHARSET.search(data[:_SNIFF_BYTES])
     declared = _known(m.group(1).decode("ascii")) if m else None
+    if declared and declared != "utf-8" and not data.isascii():
+        # Non-ASCII bytes that are valid UTF-8 are UTF-8 whatever the page
+        # declares (trafilatura checks the same first): a stale
+        # `<meta charset="iso-8859-1">` on a UTF-8 page made "Grüße" "GrÃ¼Ãe".
+        # Text in a legacy encoding is almost never valid UTF-8 by chance.
+        try:
+            return data.decode("utf-8"), "utf-8", False
+        except UnicodeDecodeError:
+            pass
     if declared and declared not in ("utf-16-le", "utf-16-be", "utf-16", "utf-32"):
         try:
             return data.decode(declared), declared, False
@@ -52,6 +61,10 @@ def decode_html(data: bytes) -> tuple[str, str, bool]:
             pass  # the declaration lies; detect instead
     dammit = UnicodeDammit(data, is_html=True)
     if dammit.unicode_markup is not None and dammit.original_encoding:
-        return dammit.unicode_markup, _known(dammit.original_encoding) or dammit.original_encoding, False
+        # UnicodeDammit's last resort decodes with U+FFFD for bytes no
+        # encoding maps; say so (this returned False, and the replaced bytes
+        # of `<p>\x81\x8d\x8f\x90\x9d</p>` went unrecorded).
+        return (dammit.unicode_markup, _known(dammit.original_encoding) or dammit.original_encoding,
+                dammit.contains_replacement_characters)
     text = data.decode("utf-8", errors="replace")
     return text, "utf-8", True

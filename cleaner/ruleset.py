@@ -309,6 +309,7 @@ class Hit:
     rule: Rule
     start: int
     end: int
+    value: str = ""  # cue rules: the class/id value (or tag) that matched
 
 
 class CompiledRules:
@@ -356,15 +357,21 @@ class CompiledRules:
         pattern = self._patterns[Scope.CUE]
         if pattern is None or not cues:
             return None
-        key = (Scope.CUE, " ".join(sorted(cues)))
+        joined = "\x1f".join(sorted(cues))  # a separator no class value holds
+        key = (Scope.CUE, joined)
         if key in self._memo:
             return self._memo[key]
         try:
-            m = pattern.search(key[1], timeout=REGEX_TIMEOUT_S)
+            m = pattern.search(joined, timeout=REGEX_TIMEOUT_S)
         except TimeoutError:
             guard.append("cue rules timed out")
             return None
-        hit = None if m is None else Hit(self._rules[Scope.CUE][int(m.lastgroup[1:])], 0, 0)
+        hit = None
+        if m is not None:
+            lo = joined.rfind("\x1f", 0, m.start()) + 1
+            hi = joined.find("\x1f", m.end())
+            value = joined[lo:hi if hi >= 0 else len(joined)]
+            hit = Hit(self._rules[Scope.CUE][int(m.lastgroup[1:])], 0, 0, value)
         if len(self._memo) >= MEMO_SIZE:
             self._memo.clear()
         self._memo[key] = hit

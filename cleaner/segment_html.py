@@ -49,6 +49,8 @@ SELF_CLOSING_SIBLINGS = {
     "p": {"p"}, "li": {"li"}, "dt": {"dt", "dd"}, "dd": {"dt", "dd"},
     "tr": {"tr", "td", "th"}, "td": {"td", "th"}, "th": {"td", "th"}, "option": {"option"},
 }
+# Elements that group paragraphs: the article's body is one of them.
+CONTAINER_TAGS = frozenset("div article section main td th body form aside header footer nav".split())
 # Tags that carry a meaning of their own for the decision.
 CUE_TAGS = frozenset("nav aside footer form header article main figure figcaption".split())
 
@@ -58,11 +60,29 @@ _MARKUP = re.compile(
     r"""|<!(?:[^\[>]|\[[^\]]{0,100000}\])*>?"""    # doctype / declaration, with an internal subset
     r"""|<\?[^>]*>?"""                             # processing instruction
     r"""|</([A-Za-z][^\s/>]*)[^>]*>?"""            # end tag
-    r"""|<([A-Za-z][^\s/>]*)((?:"[^"]{0,4000}"|'[^']{0,4000}'|[^'">]){0,4000})>""",  # start tag; quoted values may hold >
+    # Start tag; quoted values may hold ">".  A quote opens a value only
+    # right after "=" (as in HTML): in `<img alt=it's>` the "'" is part of the
+    # unquoted value, and the tag ends at the ">" (before this, the "'" was
+    # taken to open a value that ran to the next "'", and the visible text
+    # between was lost: `<p>a<img alt=it's>Don't do it.</p>` read "a").  The
+    # branches start with different characters, so nothing backtracks.
+    r"""|<([A-Za-z][^\s/>]*)((?:[^=>]|=\s{0,100}"[^"]{0,4000}"|=\s{0,100}'[^']{0,4000}'|=(?!\s{0,100}["'])){0,4000})>""",
     re.S,
 )
+# A start tag past _MARKUP's bounds: a data: URI in a src, a <meta content>
+# of 5,000 characters.  _MARKUP's bounds keep a failed match cheap, but a
+# longer tag then read as visible text, markup and all (10 of the 181
+# ScrapingHub benchmark pages: `<img src="data:image/svg+xml;base64,...">`
+# came out as text).  This unbounded pattern is tried only where _MARKUP
+# fails, and after its first failure no more on that page, so that a page
+# of unterminated tags still costs linear time.
+_LONG_START_TAG = re.compile(
+    r"""<([A-Za-z][^\s/>]*)((?:[^=>]|=\s*"[^"]*"|=\s*'[^']*'|=(?!\s*["']))*)>""")
 _ATTR = re.compile(r"""([^\s"'=/>]+)\s*(?:=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+)))?""")
-_ENTITY = re.compile(r"&(?:#[0-9]{1,7};?|#[xX][0-9a-fA-F]{1,6};?|[A-Za-z][A-Za-z0-9]{1,31};?)")
+# Numeric references take all their digits, as HTML does (and html.unescape):
+# `&#00000000065;` is "A".  A bound on the digits ({1,7}) cut it into
+# "\ufffd" + "0065;".
+_ENTITY = re.compile(r"&(?:#[0-9]+;?|#[xX][0-9a-fA-F]+;?|[A-Za-z][A-Za-z0-9]{1,31};?)")
 _SPACE = re.compile(r"\s+")
 END_TAG_REACH = 64
 MAX_CUES = 64  # cue strings inherited at most; pathological nesting stays linear
@@ -74,7 +94,15 @@ def decode_entity(entity: str) -> str:
 
     >>> decode_entity("&amp;"), decode_entity("&amp"), decode_entity("&#8217;"), decode_entity("&bogus;")
     ('&', '&', '’', '&bogus;')
+    >>> decode_entity("&#00000000065;"), decode_entity("&#" + "9" * 5000 + ";")
+    ('A', '\ufffd')
     """
+    if entity.startswith("&#"):
+        digits = entity[3:] if entity[2:3] in ("x", "X") else entity[2:]
+        if len(digits.rstrip(";").lstrip("0")) > 8:
+            # Past U+10FFFF however it is written, which HTML reads as
+            # U+FFFD; html.unescape would raise on 4,300+ decimal digits.
+            return "\ufffd"
     return html.unescape(entity)
 
 
@@ -86,6 +114,7 @@ class _Frame:
     block_tag: str  # the nearest block-level element's tag, itself included
     cues: frozenset[str]  # tags in CUE_TAGS and class/id strings, inherited
     in_link: bool
+    container: int = 0  # the nearest enclosing container (see CONTAINER_TAGS), itself included
 
 
 @dataclass(slots=True)
@@ -188,7 +217,7 @@ class _Builder:
             self.blocks.append(Block(
                 start=m.src[0], end=m.source_end(self.length), text=text, para=self.para,
                 tag=frame.block_tag, link_density=self.linked / self.length,
-                cues=frame.cues, textmap=m,
+                cues=frame.cues, textmap=m, container=frame.container,
             ))
             self.maps.append(m)
         if new_paragraph and self.length:
@@ -208,18 +237,35 @@ def _cues_of(tag: str, attrs: str) -> frozenset[str]:
     return frozenset(cues)
 
 
-def segment_html(source: str) -> tuple[list[Block], list[TextMap]]:
-    """Cut `source` into blocks; returns them with their text maps.
+@dataclass(slots=True)
+class Container:
+    """An element that groups paragraphs, as a source range."""
+
+    start: int
+    end: int
+    parent: int  # index of the enclosing container; the document is 0
+
+
+def segment_html(source: str) -> tuple[list[Block], list[Container]]:
+    """Cut `source` into blocks; returns them with the containers they sit in.
 
     >>> blocks, _ = segment_html('<title>T</title><p>One &amp; <b>two</b></p><div>x<br>y</div>')
     >>> [(b.text, b.tag, b.para) for b in blocks]
     [('T', 'title', 0), ('One & two', 'p', 1), ('x', 'div', 2), ('y', 'div', 2)]
     """
     out = _Builder(source)
-    root = _Frame("", "", frozenset(), False)
+    root = _Frame("", "", frozenset(), False, 0)
     stack: list[_Frame] = [root]
+    containers = [Container(0, len(source), 0)]
+
+    def close(frames: list[_Frame], at: int) -> None:
+        for f in frames:
+            c = containers[f.container]
+            if f.tag in CONTAINER_TAGS and c.end == len(source) and c.start <= at:
+                c.end = at
     pos = 0
     n = len(source)
+    long_tags = True  # see _LONG_START_TAG
     while pos < n:
         lt = source.find("<", pos)
         if lt < 0:
@@ -229,12 +275,19 @@ def segment_html(source: str) -> tuple[list[Block], list[TextMap]]:
         if lt >= n:
             break
         m = _MARKUP.match(source, lt)
-        if m is None:  # a lone "<" is text
-            out.add("<", lt, stack[-1])
-            pos = lt + 1
-            continue
+        if m is not None:
+            end_tag, start_tag, attrs = m.group(1), m.group(2), m.group(3)
+        else:
+            after = source[lt + 1:lt + 2]
+            if long_tags and after.isascii() and after.isalpha():
+                m = _LONG_START_TAG.match(source, lt)
+                long_tags = m is not None
+            if m is None:  # a lone "<" is text
+                out.add("<", lt, stack[-1])
+                pos = lt + 1
+                continue
+            end_tag, start_tag, attrs = None, m.group(1), m.group(2)
         pos = m.end()
-        end_tag, start_tag = m.group(1), m.group(2)
         if end_tag is not None:
             tag = end_tag.lower()
             if tag in BLOCK_TAGS or tag == "br":
@@ -243,6 +296,7 @@ def segment_html(source: str) -> tuple[list[Block], list[TextMap]]:
             # bounded depth down: a stray end tag costs O(1), not O(depth).
             for i in range(len(stack) - 1, max(0, len(stack) - END_TAG_REACH), -1):
                 if stack[i].tag == tag:
+                    close(stack[i:], pos)
                     del stack[i:]
                     break
             continue
@@ -250,12 +304,17 @@ def segment_html(source: str) -> tuple[list[Block], list[TextMap]]:
             out.flush(False)
             continue
         tag = start_tag.lower()
-        if tag in INVISIBLE_TAGS or tag == "title":
+        # A void element (<embed>) has no content to skip, and an <svg/> or
+        # <math/> closes itself: skipping to their (absent) end tag hid the
+        # rest of the page, `<p>a<embed src=x.swf>b</p><p>more</p>` read "a".
+        hidden = tag in INVISIBLE_TAGS and tag not in VOID_TAGS and not (
+            tag in ("svg", "math") and attrs.rstrip().endswith("/"))
+        if hidden or tag == "title":
             closer = _RAW_END[tag].search(source, pos)
             content_end = closer.start() if closer else n
             out.flush()
             if tag == "title" and not out.blocks:
-                out.add(source[pos:content_end], pos, _Frame("title", "title", frozenset(), False))
+                out.add(source[pos:content_end], pos, _Frame("title", "title", frozenset(), False, 0))
                 out.flush()
             pos = closer.end() if closer else n
             continue
@@ -266,17 +325,21 @@ def segment_html(source: str) -> tuple[list[Block], list[TextMap]]:
             out.flush()
             closes = SELF_CLOSING_SIBLINGS.get(tag)
             if closes and stack[-1].tag in closes:
-                stack.pop()
+                close([stack.pop()], lt)
             elif tag in ("p", "div", "li") or tag.startswith("h"):
                 # A block opened inside a <p> ends it, as HTML does.
                 if stack[-1].tag == "p":
-                    stack.pop()
-        if tag in VOID_TAGS or m.group(3).rstrip().endswith("/"):
+                    close([stack.pop()], lt)
+        if tag in VOID_TAGS or attrs.rstrip().endswith("/"):
             continue
         parent = stack[-1]
-        own = _cues_of(tag, m.group(3))
+        own = _cues_of(tag, attrs)
         cues = parent.cues | own if own and len(parent.cues) < MAX_CUES else parent.cues
         block_tag = tag if tag in BLOCK_TAGS else parent.block_tag
-        stack.append(_Frame(tag, block_tag, cues, parent.in_link or tag == "a"))
+        container = parent.container
+        if tag in CONTAINER_TAGS:
+            container = len(containers)
+            containers.append(Container(lt, len(source), parent.container))
+        stack.append(_Frame(tag, block_tag, cues, parent.in_link or tag == "a", container))
     out.flush()
-    return out.blocks, out.maps
+    return out.blocks, containers

@@ -381,6 +381,10 @@ def find_title(blocks: list[Block], first: int) -> int | None:
     The nearest headline-like block before the body, or the body's first
     block when prose follows it.
     """
+    # HTML says which block is the headline: the last <h1> up to the body.
+    for i in range(min(first + 1, len(blocks) - 1), -1, -1):
+        if blocks[i].tag == "h1" and blocks[i].hit is None and TITLE_MIN_WORDS <= blocks[i].words <= TITLE_MAX_WORDS:
+            return i
     lo = max(0, first - TITLE_LOOKBACK)
     candidates = [i for i in range(first, lo - 1, -1) if _headline_like(blocks[i])]
     if not candidates:

@@ -24,11 +24,18 @@ _META_CHARSET = re.compile(
 _SNIFF_BYTES = 4096
 
 
+# Labels that browsers read as another encoding (the WHATWG Encoding
+# Standard): pages labelled Latin-1 or ASCII are decoded as windows-1252,
+# whose curly quotes and dashes they really hold.
+_BROWSER_ALIASES = {"latin-1": "cp1252", "iso8859-1": "cp1252", "ascii": "cp1252", "iso8859-9": "cp1254"}
+
+
 def _known(name: str) -> str | None:
     try:
-        return codecs.lookup(name).name
+        name = codecs.lookup(name).name
     except LookupError:
         return None
+    return _BROWSER_ALIASES.get(name, name)
 
 
 def decode_html(data: bytes) -> tuple[str, str, bool]:

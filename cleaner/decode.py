@@ -2,7 +2,7 @@
 
 The order a browser uses: a BOM wins; then `<meta charset>` or
 `<meta http-equiv="Content-Type" content="…; charset=…">` in the first
-kilobytes; then beautifulsoup4's UnicodeDammit guesses.  Bytes that the
+kilobytes; then strict UTF-8; then beautifulsoup4's UnicodeDammit guesses.  Bytes that the
 chosen encoding cannot decode become U+FFFD, and the caller records that in
 `Result.warnings` — nothing is dropped silently.
 """
@@ -66,6 +66,12 @@ def decode_html(data: bytes) -> tuple[str, str, bool]:
             return data.decode(declared), declared, False
         except UnicodeDecodeError:
             pass  # the declaration lies; detect instead
+    # Most undeclared pages are UTF-8, and a strict UTF-8 decode that
+    # succeeds is almost never wrong; detection (chardet) is slow.
+    try:
+        return data.decode("utf-8"), "utf-8", False
+    except UnicodeDecodeError:
+        pass
     dammit = UnicodeDammit(data, is_html=True)
     if dammit.unicode_markup is not None and dammit.original_encoding:
         # UnicodeDammit's last resort decodes with U+FFFD for bytes no

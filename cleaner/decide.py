@@ -60,6 +60,7 @@ NOT_PROSE = "body.not-prose"
 SHORT_IN_BODY = "body.short"
 NO_PROSE = "guard.no-prose"
 TEASER_EXCERPT = "body.teaser-excerpt"
+PAGE_TITLE = "html.title"
 
 TEASER_MIN_WORDS = 8
 TEASER_MIN_COUNT = 2
@@ -110,6 +111,8 @@ def decide(blocks: list[Block], guard: list[str], containers: list | None = None
             continue
         if b.hit is not None:
             _drop_by_rule(b)
+        elif b.tag == "title":
+            _drop_unmatched(b, Category.BOILERPLATE, PAGE_TITLE, "The page's <title> element: metadata, not the article.")
         elif b.cue is not None and not (first <= i <= last and b.label in (Label.GOOD, Label.NEAR)):
             # Prose inside the article's run outweighs a container's name.
             rule = b.cue.rule
@@ -383,10 +386,12 @@ def find_title(blocks: list[Block], first: int) -> int | None:
     """
     # HTML says which block is the headline: the last <h1> up to the body.
     for i in range(min(first + 1, len(blocks) - 1), -1, -1):
-        if blocks[i].tag == "h1" and blocks[i].hit is None and TITLE_MIN_WORDS <= blocks[i].words <= TITLE_MAX_WORDS:
+        if blocks[i].tag == "h1" and blocks[i].hit is None and 1 <= blocks[i].words <= TITLE_MAX_WORDS:
             return i
     lo = max(0, first - TITLE_LOOKBACK)
-    candidates = [i for i in range(first, lo - 1, -1) if _headline_like(blocks[i])]
+    # An HTML page's <title> element is metadata ("Headline | Site"), not
+    # the headline on the page.
+    candidates = [i for i in range(first, lo - 1, -1) if _headline_like(blocks[i]) and blocks[i].tag != "title"]
     if not candidates:
         return None
     nearest = candidates[0]

@@ -2,7 +2,9 @@
 
 The order a browser uses: a BOM wins; then `<meta charset>` or
 `<meta http-equiv="Content-Type" content="…; charset=…">` in the first
-kilobytes; then strict UTF-8; then beautifulsoup4's UnicodeDammit guesses.  Bytes that the
+kilobytes (unless the bytes are valid UTF-8 with non-ASCII in them: a stale
+declaration is common, and legacy text is almost never valid UTF-8); then
+strict UTF-8; then beautifulsoup4's UnicodeDammit guesses.  Bytes that the
 chosen encoding cannot decode become U+FFFD, and the caller records that in
 `Result.warnings` — nothing is dropped silently.
 """

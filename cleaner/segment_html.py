@@ -65,8 +65,14 @@ _MARKUP = re.compile(
     # unquoted value, and the tag ends at the ">" (before this, the "'" was
     # taken to open a value that ran to the next "'", and the visible text
     # between was lost: `<p>a<img alt=it's>Don't do it.</p>` read "a").  The
-    # branches start with different characters, so nothing backtracks.
-    r"""|<([A-Za-z][^\s/>]*)((?:[^=>]|=\s{0,100}"[^"]{0,4000}"|=\s{0,100}'[^']{0,4000}'|=(?!\s{0,100}["'])){0,4000})>""",
+    # branches start with different characters, so nothing backtracks.  The
+    # attributes start with a space or "/", so that the name cannot give
+    # characters back to them: when the name and the attributes could both
+    # take "a<a<a", a failed match tried every split (`"<a" * 2000 + ' x="'`
+    # followed by no quote took minutes); the name is bounded for the same
+    # reason ("<a<a<a..." with no ">" rescanned the rest at every "<").
+    r"""|<([A-Za-z][^\s/>]{0,200})((?:[\s/](?:[^=>]|=\s{0,100}"[^"]{0,4000}"|=\s{0,100}'[^']{0,4000}'"""
+    r"""|=(?!\s{0,100}["'])){0,4000})?)>""",
     re.S,
 )
 # A start tag past _MARKUP's bounds: a data: URI in a src, a <meta content>
@@ -77,7 +83,7 @@ _MARKUP = re.compile(
 # fails, and after its first failure no more on that page, so that a page
 # of unterminated tags still costs linear time.
 _LONG_START_TAG = re.compile(
-    r"""<([A-Za-z][^\s/>]*)((?:[^=>]|=\s*"[^"]*"|=\s*'[^']*'|=(?!\s*["']))*)>""")
+    r"""<([A-Za-z][^\s/>]{0,200})((?:[\s/](?:[^=>]|=\s*"[^"]*"|=\s*'[^']*'|=(?!\s*["']))*)?)>""")
 _ATTR = re.compile(r"""([^\s"'=/>]+)\s*(?:=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+)))?""")
 # Numeric references take all their digits, as HTML does (and html.unescape):
 # `&#00000000065;` is "A".  A bound on the digits ({1,7}) cut it into
@@ -266,6 +272,7 @@ def segment_html(source: str) -> tuple[list[Block], list[Container]]:
     pos = 0
     n = len(source)
     long_tags = True  # see _LONG_START_TAG
+    next_gt = -1  # the first ">" at or after the last "<" + letter; n when there is none
     while pos < n:
         lt = source.find("<", pos)
         if lt < 0:
@@ -274,12 +281,21 @@ def segment_html(source: str) -> tuple[list[Block], list[Container]]:
             out.add(source[pos:lt], pos, stack[-1])
         if lt >= n:
             break
-        m = _MARKUP.match(source, lt)
+        after = source[lt + 1:lt + 2]
+        if after.isascii() and after.isalpha() and next_gt < lt:
+            next_gt = source.find(">", lt)
+            if next_gt < 0:
+                next_gt = n
+        if next_gt == n and after.isascii() and after.isalpha():
+            # No ">" follows, so no start tag can end: the "<" is text.
+            # (Trying _MARKUP here cost 4,000 steps per "<": `"<a " * 20000` took 8 s.)
+            m = None
+        else:
+            m = _MARKUP.match(source, lt)
         if m is not None:
             end_tag, start_tag, attrs = m.group(1), m.group(2), m.group(3)
         else:
-            after = source[lt + 1:lt + 2]
-            if long_tags and after.isascii() and after.isalpha():
+            if long_tags and after.isascii() and after.isalpha() and next_gt < n:
                 m = _LONG_START_TAG.match(source, lt)
                 long_tags = m is not None
             if m is None:  # a lone "<" is text

@@ -430,3 +430,208 @@ def test_module_errors_and_stdin(tmp_path):
     assert "Heavy snow closed" in proc.stdout.decode("utf-8")
     err = proc.stderr.decode("utf-8")
     assert err.splitlines() == [f"clean: {bad}: binary input, not text"]
+
+
+# ---------------------------------------------------------------- HTML input
+
+PAGE = """<!DOCTYPE html>
+<html><head><meta charset="utf-8"><title>Storm closes schools | Example News</title></head>
+<body>
+<nav class="menu"><ul><li><a href="/">Home</a></li><li><a href="/world">World</a></li></ul></nav>
+<article>
+<h1>Storm closes schools</h1>
+<p>Heavy snow closed all schools in the county on Monday, officials said, and roads were icy &amp; dangerous.</p>
+<p>The council met on Tuesday and agreed the budget for next year after a long debate about the roads.</p>
+<p>Officials said the storm had closed every school in the county, and that the roads would be gritted overnight.</p>
+</article>
+<aside class="related"><h2>Related Posts</h2><ul><li><a href="/a">How to stay warm</a></li></ul></aside>
+<footer>&copy; 2024 Example Media. All rights reserved.</footer>
+</body></html>
+"""
+HTML_SENTENCE = "Heavy snow closed all schools in the county on Monday, officials said, and roads were icy & dangerous."
+
+
+def _check_html_json(doc: dict, source: str) -> None:
+    """The JSON spans index the decoded page and read as their text once markup is removed."""
+    from contract import assert_html_partition
+    from cleaner.model import Category, Removal, Result, Segment
+
+    result = Result(
+        source=source, text=doc["text"],
+        title=Segment(**doc["title"]) if doc["title"] else None,
+        segments=tuple(Segment(**s) for s in doc["segments"]),
+        removed=tuple(Removal(**{**r, "category": Category(r["category"])}) for r in doc["removed"]),
+        encoding=doc["encoding"],
+    )
+    assert_html_partition(source, result)
+
+
+def test_html_file_is_sniffed_by_extension(capsys, tmp_path):
+    path = write(tmp_path, "page.html", PAGE)
+    code, out, err = run_cli(capsys, path)
+    assert code == 0 and err == ""
+    assert HTML_SENTENCE in out  # entities decoded
+    assert "<p>" not in out and "<!DOCTYPE" not in out
+    assert "Related Posts" not in out and "All rights reserved" not in out
+
+    code, out, err = run_cli(capsys, "--format", "json", path)
+    assert code == 0 and err == ""
+    [doc] = json_lines(out)
+    assert doc["encoding"] == "utf-8"
+    assert doc["removed"] and HTML_SENTENCE in doc["text"]
+    _check_html_json(doc, PAGE)
+    related = [r for r in doc["removed"] if r["text"] == "Related Posts"]
+    assert related and PAGE[related[0]["start"]:related[0]["end"]] == "Related Posts"
+
+
+def test_json_for_html_is_clean_html_to_dict(capsys, tmp_path):
+    path = write(tmp_path, "page.htm", PAGE)
+    code, out, _ = run_cli(capsys, "--format", "json", path)
+    assert code == 0
+    [doc] = json_lines(out)
+    assert doc.pop("file") == str(path)
+    assert doc == json.loads(json.dumps(cleaner.clean_html(PAGE.encode("utf-8")).to_dict()))
+
+
+@pytest.mark.parametrize("page", [
+    PAGE,
+    "\ufeff  <!-- saved --><html lang=en><body><p>" + HTML_SENTENCE.replace("&", "&amp;") + "</p></body></html>",
+    "<div class=story><p>" + HTML_SENTENCE.replace("&", "&amp;") + "</p>\n<p>More.</p></div>",
+], ids=["doctype", "html-after-comment", "common-tags"])
+def test_html_in_a_txt_file_is_sniffed(capsys, tmp_path, page):
+    path = write(tmp_path, "saved.txt", page)
+    code, out, err = run_cli(capsys, path)
+    assert code == 0 and err == ""
+    assert HTML_SENTENCE in out
+    assert "<p>" not in out and "&amp;" not in out
+
+
+def test_html_on_stdin_is_sniffed(capsys, stdin):
+    stdin(PAGE.encode("utf-8"))
+    code, out, err = run_cli(capsys, "--format", "json")
+    assert code == 0 and err == ""
+    [doc] = json_lines(out)
+    assert doc["file"] == "<stdin>" and HTML_SENTENCE in doc["text"]
+    _check_html_json(doc, PAGE)
+
+
+def test_text_that_mentions_a_tag_is_not_html(capsys, tmp_path):
+    article = ARTICLE.replace("Monday, officials", "Monday (see the <p> notice), officials", 1)
+    path = write(tmp_path, "a.txt", article)
+    code, out, _ = run_cli(capsys, "--format", "json", path)
+    assert code == 0
+    [doc] = json_lines(out)
+    assert "<p> notice" in doc["text"]
+    for piece in doc["segments"] + doc["removed"]:
+        assert article[piece["start"]:piece["end"]] == piece["text"]
+
+
+def test_text_flag_forces_text_on_html(capsys, tmp_path):
+    path = write(tmp_path, "page.html", PAGE)
+    code, out, err = run_cli(capsys, "--text", "--format", "json", path)
+    assert code == 0 and err == ""
+    [doc] = json_lines(out)
+    assert "&amp; dangerous.</p>" in doc["text"]  # markup kept: read as plain text
+    for piece in doc["segments"] + doc["removed"]:
+        assert PAGE[piece["start"]:piece["end"]] == piece["text"]
+
+
+def test_html_flag_forces_html_on_text(capsys, tmp_path):
+    snippet = "Heavy snow &amp; ice closed every school in the county on <b>Monday</b>, officials said."
+    path = write(tmp_path, "a.txt", snippet)  # one tag: not sniffed as HTML
+    code, out, _ = run_cli(capsys, path)
+    assert code == 0 and out == snippet + "\n"
+    code, out, err = run_cli(capsys, "--html", path)
+    assert code == 0 and err == ""
+    assert out == "Heavy snow & ice closed every school in the county on Monday, officials said.\n"
+
+
+def test_html_and_text_flags_exclude_each_other(capsys, tmp_path):
+    path = write(tmp_path, "page.html", PAGE)
+    code, out, err = run_cli(capsys, "--html", "--text", path)
+    assert code == 2 and out == "" and "Traceback" not in err
+
+
+def test_windows_1252_html_with_meta_charset(capsys, tmp_path):
+    page = PAGE.replace('charset="utf-8"', 'charset="windows-1252"').replace(
+        "roads were icy &amp; dangerous", "the café’s “roads” were icy – dangerous")
+    path = write(tmp_path, "page.html", page.encode("cp1252"))
+    code, out, err = run_cli(capsys, "--format", "json", path)
+    assert code == 0 and err == ""
+    [doc] = json_lines(out)
+    assert doc["encoding"] == "cp1252"
+    assert "the café’s “roads” were icy – dangerous." in doc["text"]
+    _check_html_json(doc, page)  # offsets index the decoded page
+
+    code, out, _ = run_cli(capsys, path)
+    assert code == 0 and "the café’s “roads” were icy – dangerous." in out
+
+
+def test_utf16_html_with_bom(capsys, tmp_path):
+    path = write(tmp_path, "page.html", PAGE.encode("utf-16"))
+    code, out, err = run_cli(capsys, "--format", "json", path)
+    assert code == 0 and err == ""
+    [doc] = json_lines(out)
+    assert doc["encoding"] in ("utf-16-le", "utf-16-be") and HTML_SENTENCE in doc["text"]
+    _check_html_json(doc, PAGE)
+
+
+def test_forced_encoding_for_html(capsys, tmp_path):
+    page = PAGE.replace("roads were icy", "Straßen waren glatt")
+    path = write(tmp_path, "page.html", page.encode("latin-1"))  # declares utf-8, is latin-1
+    code, out, err = run_cli(capsys, "--encoding", "latin-1", "--format", "json", path)
+    assert code == 0 and err == ""
+    [doc] = json_lines(out)
+    assert doc["encoding"] == "iso8859-1"
+    assert "Straßen waren glatt &" in doc["text"]
+    _check_html_json(doc, page)
+
+
+@pytest.mark.parametrize("data", [
+    b"\xef\xbb\xbf" + PAGE.encode("utf-8").replace(b"Monday", b"Mon\xffday"),  # a UTF-8 BOM, then a bad byte
+    b"<html><body><p>\x81\x8d\x8f\x90\x9d</p></body></html>",  # no encoding is found for these
+], ids=["bom", "detected"])
+def test_html_with_undecodable_bytes_is_a_warning(capsys, tmp_path, data):
+    path = write(tmp_path, "page.html", data)
+    code, out, err = run_cli(capsys, "--explain", path)
+    assert code == 0 and err == ""  # cleaned; the problem is in the report, not on stderr
+    report = out.partition("--- explain ---\n")[2]
+    assert "warning:" in report and "U+FFFD" in report
+
+
+def test_binary_html_file_is_an_error(capsys, tmp_path):
+    path = write(tmp_path, "page.html", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)))
+    code, out, err = run_cli(capsys, path)
+    assert code == 1 and out == ""
+    assert_one_error_line(err, str(path), "binary")
+
+
+def test_explain_for_html(capsys, tmp_path):
+    path = write(tmp_path, "page.html", PAGE)
+    code, out, err = run_cli(capsys, "--explain", path)
+    assert code == 0 and err == ""
+    text, sep, report = out.partition("--- explain ---\n")
+    assert sep and HTML_SENTENCE in text
+    assert "encoding:   utf-8" in report
+    assert "confidence: " in report
+    rows = [line.split(None, 3) for line in report.splitlines()]
+    spans = {row[3]: row[2] for row in rows if len(row) == 4 and "-" in row[2] and row[2][0].isdigit()}
+    start, end = map(int, spans["Related Posts"].split("-"))
+    assert PAGE[start:end] == "Related Posts"
+
+
+def test_empty_html_file(capsys, tmp_path):
+    path = write(tmp_path, "empty.html", b"")
+    assert run_cli(capsys, path) == (0, "", "")
+    code, out, _ = run_cli(capsys, "--format", "json", path)
+    assert code == 0 and json_lines(out)[0]["text"] == ""
+
+
+def test_looks_like_html():
+    assert cli.looks_like_html("<!doctype HTML>")
+    assert cli.looks_like_html('<?xml version="1.0"?>\n<html xmlns="http://www.w3.org/1999/xhtml">')
+    assert cli.looks_like_html("<body>hi</body>")
+    assert cli.looks_like_html("Some text\n<p>One</p>\n<div>Two</div>")
+    assert not cli.looks_like_html("Storm closes schools\n\nHeavy snow closed all schools.")
+    assert not cli.looks_like_html("Use <b> for bold.")
+    assert not cli.looks_like_html("<htmlish> is not a tag we know")

@@ -44,14 +44,45 @@ def confidence(blocks: list[Block]) -> float:
     """How sure we are that the kept text is an article body, 0 to 1.
 
     Grows with the amount of kept text (about 0.63 at 600 characters) and
-    with the share of it that is full prose rather than short lines.
+    with the share of it that is full prose rather than short lines; falls
+    with the share that is link text (HTML), since a listing page's kept
+    text is mostly headlines linking elsewhere.
     """
     kept = [b for b in blocks if b.drop is None and not b.is_title]
     chars = sum(len(b.text) for b in kept)
     if not chars:
         return 0.0
     prose = sum(len(b.text) for b in kept if b.label is Label.GOOD)
-    return (1.0 - math.exp(-chars / 600.0)) * math.sqrt(prose / chars)
+    linked = sum(len(b.text) * b.link_density for b in kept)
+    link_share = linked / chars
+    return (
+        (1.0 - math.exp(-chars / 600.0)) * math.sqrt(prose / chars)
+        * (1.0 - link_share) ** 2 * (1.0 - _fragmentation(blocks, len(kept)))
+    )
+
+
+def _fragmentation(blocks: list[Block], kept: int) -> float:
+    """How much the kept text is broken up by furniture that only structure found.
+
+    An article reads as one run, interrupted now and then by an ad or a
+    "Read more" line (rules name those).  A listing page keeps one blurb
+    per teaser, each cut off from the next by a headline link dropped as
+    not prose: nearly as many runs as kept blocks.  0 for one run; up to 1.
+    """
+    if kept < 4:
+        return 0.0
+    runs = 0
+    in_run = False
+    for b in blocks:
+        if b.is_title:
+            continue
+        if b.drop is None:
+            if not in_run:
+                runs += 1
+            in_run = True
+        elif b.drop.rule.startswith(("body.", "core.cue.")):
+            in_run = False
+    return max(0.0, runs / kept - 0.5) * 2.0
 
 
 def assemble(

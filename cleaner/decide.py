@@ -61,6 +61,7 @@ SHORT_IN_BODY = "body.short"
 NO_PROSE = "guard.no-prose"
 TEASER_EXCERPT = "body.teaser-excerpt"
 PAGE_TITLE = "html.title"
+NAME_BYLINE = "byline.name"
 
 TEASER_MIN_WORDS = 8
 TEASER_MIN_COUNT = 2
@@ -128,6 +129,26 @@ def decide(blocks: list[Block], guard: list[str], containers: list | None = None
             _drop_unmatched(b, Category.BOILERPLATE, NOT_PROSE, "Long text without the stopwords of prose (a list or a menu).")
         elif b.label is Label.SHORT and not _short_kept(blocks, i, first, last):
             _drop_unmatched(b, Category.BOILERPLATE, SHORT_IN_BODY, "A short line that neither reads as a sentence nor heads the prose that follows.")
+    name_bylines(blocks)
+
+
+# A person's name: two to four capitalised words ("Jane Doe", "Ana M. Kowalczyk").
+_NAME = re.compile(r"(?:[A-ZÀ-Þ][\w'’.-]*\.?)(?: (?:[A-ZÀ-Þ][\w'’.-]*|de|van|von|da|del|al|bin)){1,3}")
+
+
+def name_bylines(blocks: list[Block]) -> None:
+    """A bare name beside a byline or date line is the author: category byline.
+
+    Structure drops such a line as furniture but cannot say what it is; its
+    neighbour can ("Jane Doe" above "Updated: March 3, 2024").
+    """
+    for i, b in enumerate(blocks):
+        d = b.drop
+        if d is None or not d.rule.startswith("body.") or not _NAME.fullmatch(b.text):
+            continue
+        near = blocks[max(0, i - 1):i] + blocks[i + 1:i + 2]
+        if any(n.drop is not None and n.drop.category is Category.BYLINE and not n.drop.rule.startswith("body.") for n in near):
+            b.drop = Decision(Category.BYLINE, NAME_BYLINE, "A name beside the byline: the article's author.")
 
 
 def _drop_by_rule(b: Block) -> None:

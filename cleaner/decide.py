@@ -258,9 +258,12 @@ def mark_teasers(blocks: list[Block], start: int) -> None:
     One paragraph ending in an ellipsis can be prose; several are the
     excerpts of a teaser list, cut off at a fixed length.
     """
+    # A teaser's excerpt follows its headline, not another paragraph: an
+    # author fond of trailing ellipses writes them in running prose.
     excerpts = [
-        b for b in blocks[start:]
+        b for i, b in enumerate(blocks[start:], start)
         if b.hit is None and b.words >= TEASER_MIN_WORDS and _TRUNCATED.search(b.text)
+        and not (i > 0 and blocks[i - 1].label is Label.GOOD and blocks[i - 1].drop is None)
     ]
     if len(excerpts) < TEASER_MIN_COUNT:
         return

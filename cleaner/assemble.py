@@ -11,16 +11,8 @@ from __future__ import annotations
 
 import math
 
-from .blocks import Block, Label
+from .blocks import Block, Label, trim_span
 from .model import Removal, Result, Segment
-
-
-def _trimmed(text: str, i: int, j: int) -> tuple[int, int]:
-    while i < j and text[i].isspace():
-        i += 1
-    while j > i and text[j - 1].isspace():
-        j -= 1
-    return i, j
 
 
 def _kept_pieces(b: Block, removed: list[Removal]) -> list[tuple[int, int]]:
@@ -28,7 +20,7 @@ def _kept_pieces(b: Block, removed: list[Removal]) -> list[tuple[int, int]]:
     pieces = []
     pos = 0
     for hit in b.cuts:
-        cut_i, cut_j = _trimmed(b.text, hit.start, hit.end)
+        cut_i, cut_j = trim_span(b.text, hit.start, hit.end)
         if cut_i == cut_j:
             continue
         pieces.append((pos, cut_i))
@@ -37,7 +29,7 @@ def _kept_pieces(b: Block, removed: list[Removal]) -> list[tuple[int, int]]:
         removed.append(Removal(start, end, b.text[cut_i:cut_j], rule.category, rule.id, rule.reason))
         pos = cut_j
     pieces.append((pos, len(b.text)))
-    return [r for r in (_trimmed(b.text, i, j) for i, j in pieces) if r[0] < r[1]]
+    return [r for r in (trim_span(b.text, i, j) for i, j in pieces) if r[0] < r[1]]
 
 
 def confidence(blocks: list[Block]) -> float:

@@ -17,7 +17,7 @@ from .ruleset import Hit
 
 
 def trim_span(source: str, start: int, end: int) -> tuple[int, int]:
-    """The range `start:end` of `source` without its outer whitespace."""
+    """The range `start:end` of `source` (or of a block's text) without its outer whitespace."""
     while start < end and source[start].isspace():
         start += 1
     while end > start and source[end - 1].isspace():

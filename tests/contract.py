@@ -112,6 +112,13 @@ def partition_problems(source: str, result: Result) -> list[str]:
     # The kept spans rebuild the text: segments in order, joined by a space
     # (pieces of one block around a cut), a line break (lines of one
     # paragraph) or a blank line (paragraphs); nothing before or after.
+    problems += separator_problems(result)
+    return problems
+
+
+def separator_problems(result) -> list[str]:
+    """The kept spans rebuild result.text, joined only by separators."""
+    problems = []
     pos = 0
     for k, s in enumerate(result.segments):
         if s.out_start is None:
@@ -121,7 +128,7 @@ def partition_problems(source: str, result: Result) -> list[str]:
             problems.append(f"text holds {gap!r} between segments, not a separator")
         pos = s.out_end if s.out_end is not None else pos
     if result.text[pos:]:
-        problems.append(f"text ends with {result.text[pos:]!r} that no segment accounts for")
+        problems.append(f"text ends with {result.text[pos:][:60]!r} that no segment accounts for")
     return problems
 
 
@@ -348,16 +355,7 @@ def html_partition_problems(source: str | bytes, result: Result, *, coverage: bo
         why = reason_problem(r.reason)
         if why:
             problems.append(f"removal {r.text[:60]!r} ({r.rule}): {why}")
-    pos = 0
-    for k, s in enumerate(result.segments):
-        if s.out_start is None:
-            continue
-        gap = result.text[pos:s.out_start]
-        if gap not in (("",) if k == 0 else SEPARATORS):
-            problems.append(f"text holds {gap!r} between segments, not a separator")
-        pos = s.out_end if s.out_end is not None else pos
-    if result.text[pos:]:
-        problems.append(f"text ends with {result.text[pos:][:60]!r} that no segment accounts for")
+    problems += separator_problems(result)
     if coverage:
         # Every visible character is in some piece: the pieces, in source
         # order, spell the page's visible text (whitespace aside).

@@ -94,23 +94,24 @@ def classify(blocks: list[Block], rules: CompiledRules, stopwords: frozenset[str
         text = b.text
         tokens = _WORD.findall(text.lower())
         b.words = len(tokens)
-        if not text.isascii():
+        ascii_only = text.isascii()
+        if not ascii_only:
             b.words += len(_UNSPACED.findall(text)) // 2
         b.terminal = ends_sentence(text)
         if stopwords:
             b.stop_ratio = sum(t in stopwords for t in tokens) / len(tokens) if tokens else 0.0
-        if not stopwords or (b.stop_ratio == 0.0 and not text.isascii() and not _LATIN.search(text)):
+        if not stopwords or (b.stop_ratio == 0.0 and not ascii_only and not _LATIN.search(text)):
             # No pack, or a passage in another script (an Arabic quotation
             # in an Indonesian article): judge it by its punctuation.
             b.stop_ratio = punctuation_proxy(text, b.terminal)
-        b.label = label_for(len(b.text), b.words, b.stop_ratio, b.terminal)
+        b.label = label_for(len(text), b.words, b.stop_ratio, b.terminal)
         if b.link_density > LINK_DENSITY_BAD:
             b.label = Label.BAD  # menus and teaser lists are mostly link text
         elif b.link_density > LINK_DENSITY_NEAR and b.label is Label.GOOD:
             b.label = Label.NEAR
-        hit = rules.first(Scope.BLOCK, b.text, guard)
+        hit = rules.first(Scope.BLOCK, text, guard)
         if hit is None and b.words <= HEADING_MAX_WORDS:
-            hit = rules.first(Scope.HEADING, b.text, guard)
+            hit = rules.first(Scope.HEADING, text, guard)
         if hit is None and b.cues:
             cue = rules.cue(b.cues, guard)
             # A weak cue is a hint the decision weighs; a strong one (a
@@ -121,4 +122,4 @@ def classify(blocks: list[Block], rules: CompiledRules, stopwords: frozenset[str
                 b.cue = cue
         b.hit = hit
         if hit is None:
-            b.cuts = rules.cuts(b.text, guard)
+            b.cuts = rules.cuts(text, guard)

@@ -191,16 +191,17 @@ def _parse_rule(path: str, raw: Any, index: int) -> Rule:
     missing = _REQUIRED_RULE_KEYS - set(raw)
     if missing:
         raise _fail(path, label, f"missing keys: {', '.join(sorted(missing))}")
-    if raw.get("scope") == Scope.CUE.value and "tokens" in raw:
-        raw = {**raw, "pattern": _token_pattern(path, label, raw.pop("tokens"))}
-    elif "tokens" in raw:
-        raise _fail(path, label, "tokens are only for scope 'cue'")
-    if "pattern" not in raw:
+    pattern = raw.get("pattern")
+    if "tokens" in raw:
+        if raw.get("scope") != Scope.CUE.value or pattern is not None:
+            raise _fail(path, label, "tokens stand in for the pattern, in scope 'cue' only")
+        pattern = _token_pattern(path, label, raw["tokens"])
+    if pattern is None:
         raise _fail(path, label, "missing keys: pattern")
     if not isinstance(rule_id, str) or not _ID_RE.fullmatch(rule_id):
         raise _fail(path, label, "id must be lowercase words joined by '.', '-' or '_'")
-    for key in ("pattern", "note", "reason"):
-        if key in raw and (not isinstance(raw[key], str) or not raw[key].strip()):
+    for key, value in (("pattern", pattern), ("note", raw["note"]), ("reason", raw.get("reason", "-"))):
+        if not isinstance(value, str) or not value.strip():
             raise _fail(path, rule_id, f"{key} must be a non-empty string")
     try:
         category = Category(raw["category"])
@@ -226,10 +227,10 @@ def _parse_rule(path: str, raw: Any, index: int) -> Rule:
     weak = raw.get("weak", False)
     if not isinstance(case_sensitive, bool) or not isinstance(weak, bool):
         raise _fail(path, rule_id, "case_sensitive and weak must be true or false")
-    _check_pattern(path, rule_id, raw["pattern"])
+    _check_pattern(path, rule_id, pattern)
     return Rule(
         id=rule_id, category=category, scope=scope, action=action,
-        pattern=raw["pattern"], note=raw["note"].strip(),
+        pattern=pattern, note=raw["note"].strip(),
         reason=raw.get("reason", raw["note"]).strip(),
         match=examples["match"], no_match=examples["no_match"],
         case_sensitive=case_sensitive, weak=weak, source=path,
@@ -323,7 +324,7 @@ class CompiledRules:
         self._patterns = {s: _combine(rs) for s, rs in by_scope.items()}
         # Menus, share rows and footers repeat on every page of a site: the
         # answers for short blocks are remembered (Hits are immutable).
-        self._memo: dict[tuple[Scope, str], Hit | None] = {}
+        self._memo: dict[tuple[Scope, str | frozenset[str]], Hit | None] = {}
 
     def first(self, scope: Scope, text: str, guard: list[str]) -> Hit | None:
         """The first rule of `scope` that matches at the start of `text`.
@@ -344,10 +345,13 @@ class CompiledRules:
             return None
         hit = None if m is None else Hit(self._rules[scope][int(m.lastgroup[1:])], m.start(), m.end())
         if len(text) <= MEMO_MAX_CHARS:
-            if len(self._memo) >= MEMO_SIZE:
-                self._memo.clear()
-            self._memo[key] = hit
+            self._remember(key, hit)
         return hit
+
+    def _remember(self, key: tuple[Scope, str | frozenset[str]], hit: Hit | None) -> None:
+        if len(self._memo) >= MEMO_SIZE:
+            self._memo.clear()
+        self._memo[key] = hit
 
     def clear_memo(self) -> None:
         self._memo.clear()
@@ -357,10 +361,11 @@ class CompiledRules:
         pattern = self._patterns[Scope.CUE]
         if pattern is None or not cues:
             return None
-        joined = "\x1f".join(sorted(cues))  # a separator no class value holds
-        key = (Scope.CUE, joined)
+        # Blocks under the same elements share one cue set: ask once per set.
+        key = (Scope.CUE, cues)
         if key in self._memo:
             return self._memo[key]
+        joined = "\x1f".join(sorted(cues))  # a separator no class value holds
         try:
             m = pattern.search(joined, timeout=REGEX_TIMEOUT_S)
         except TimeoutError:
@@ -372,9 +377,7 @@ class CompiledRules:
             hi = joined.find("\x1f", m.end())
             value = joined[lo:hi if hi >= 0 else len(joined)]
             hit = Hit(self._rules[Scope.CUE][int(m.lastgroup[1:])], 0, 0, value)
-        if len(self._memo) >= MEMO_SIZE:
-            self._memo.clear()
-        self._memo[key] = hit
+        self._remember(key, hit)
         return hit
 
     def cuts(self, text: str, guard: list[str]) -> list[Hit]:

@@ -152,10 +152,8 @@ class TextMap:
 class _Builder:
     """Accumulates one block's text and its map, then emits the Block."""
 
-    def __init__(self, source: str) -> None:
-        self.source = source
+    def __init__(self) -> None:
         self.blocks: list[Block] = []
-        self.maps: list[TextMap] = []
         self.para = 0
         self._reset()
 
@@ -225,7 +223,6 @@ class _Builder:
                 tag=frame.block_tag, link_density=self.linked / self.length,
                 cues=frame.cues, textmap=m, container=frame.container,
             ))
-            self.maps.append(m)
         if new_paragraph and self.length:
             self.para += 1
         self._reset()
@@ -259,7 +256,7 @@ def segment_html(source: str) -> tuple[list[Block], list[Container]]:
     >>> [(b.text, b.tag, b.para) for b in blocks]
     [('T', 'title', 0), ('One & two', 'p', 1), ('x', 'div', 2), ('y', 'div', 2)]
     """
-    out = _Builder(source)
+    out = _Builder()
     root = _Frame("", "", frozenset(), False, 0)
     stack: list[_Frame] = [root]
     containers = [Container(0, len(source), 0)]

@@ -2,21 +2,24 @@
 
 The steps, in order (docs/algorithm.md says more):
 
-1. Body: the article is the run of blocks with the best score, where prose
+1. Evidence: how much the document looks like a page full of furniture
+   (`strictness`), where its headline repeats the page title
+   (`headline_anchor`) and, for HTML, which element holds the prose
+   (`main_container`): these bound where the body is sought.
+2. Body: the article is the run of blocks with the best score, where prose
    scores its length and furniture scores against it (the maximum-sum
    subarray).  Furniture inside the run costs less than the prose it
    would cut off, so ads and inline links between paragraphs do not split
    the body; menus before it and teaser lists after it fall outside.
-2. Sections: from the body's start on, a trailer heading such as "Related
-   Posts" or "Leave a Reply" (a rule with ``action = "drop_section"``) drops
-   what follows it until body text resumes — `RESUME_RUN` paragraphs of
-   prose in a row.  The body run is then scored again.
-3. Title: when the page opens with its <title> line, the block that repeats
-   it is the headline and the body is sought after it; otherwise the
-   headline-like line just before the body.
-4. Blocks: inside the body, prose is kept and short blocks are judged by
-   their neighbours (a subheading sits between prose; a stray "Share" line
-   does not); every other block is dropped with the reason that applies.
+3. Sections and teasers: from the body's start on, a trailer heading such
+   as "Related Posts" (a rule with ``action = "drop_section"``) drops what
+   follows it until prose resumes, and several truncated excerpts are a
+   teaser list.  The body run is then scored again.
+4. Title: the headline anchor, else the last <h1>, else the headline-like
+   line just before the body.
+5. Blocks (`drop_furniture`): inside the body, prose is kept and short
+   blocks are judged by their neighbours; every other block is dropped
+   with the reason that applies.
 
 Every drop records its category, the rule or detector id and a reason, in
 the place where it is decided.
@@ -74,8 +77,6 @@ def decide(blocks: list[Block], guard: list[str], containers: list | None = None
     `containers` (HTML input) are the elements that group paragraphs; the
     one holding most of the prose bounds where the body run is sought.
     """
-    # Trailer headings only open sections once the article has begun: a
-    # "Comments" link in the share bar above the story heads nothing.
     strict = strictness(blocks)
     anchor = headline_anchor(blocks)
     start = 0 if anchor is None else anchor + 1
@@ -89,6 +90,8 @@ def decide(blocks: list[Block], guard: list[str], containers: list | None = None
         if forget_container_cues(blocks, first, last):
             first, last = body_run(blocks, strict, start, stop)
         mark_teasers(blocks, first)
+        # Trailer headings only open sections once the article has begun: a
+        # "Comments" link in the share bar above the story heads nothing.
         # In a clean article a "Don't miss" line near the top heads nothing
         # we should drop: there, only headings past the middle of the prose
         # trail the article.
@@ -107,6 +110,16 @@ def decide(blocks: list[Block], guard: list[str], containers: list | None = None
     if title is not None:
         blocks[title].is_title = True
         first = max(first, title + 1)
+    drop_furniture(blocks, first, last, strict)
+    name_bylines(blocks)
+
+
+def drop_furniture(blocks: list[Block], first: int, last: int, strict: float) -> None:
+    """Drop every block that is not the article, with the reason that applies.
+
+    The body is blocks[first:last + 1]; a decision made earlier (a section,
+    a teaser excerpt) stands unless a rule matched the block itself.
+    """
     for i, b in enumerate(blocks):
         if b.is_title:
             continue
@@ -129,7 +142,6 @@ def decide(blocks: list[Block], guard: list[str], containers: list | None = None
             _drop_unmatched(b, Category.BOILERPLATE, NOT_PROSE, "Long text without the stopwords of prose (a list or a menu).")
         elif b.label is Label.SHORT and not _short_kept(blocks, i, first, last):
             _drop_unmatched(b, Category.BOILERPLATE, SHORT_IN_BODY, "A short line that neither reads as a sentence nor heads the prose that follows.")
-    name_bylines(blocks)
 
 
 # A person's name: two to four capitalised words ("Jane Doe", "Ana M. Kowalczyk").

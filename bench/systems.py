@@ -40,24 +40,21 @@ def cleaner_origin(module: ModuleType) -> str:
     return getattr(module, "__file__", None) or "(namespace package)"
 
 
-def cleaner_text() -> System:
-    """``cleaner.clean(text).text``."""
+def _cleaner_system(function: str, name: str) -> System:
+    """``cleaner.<function>(input).text``, with the default Cleaner's memo cleared per pass."""
     module = load_cleaner()
-    clean = getattr(module, "clean", None)
+    clean = getattr(module, function, None)
     if clean is None:
-        raise Unavailable("cleaner.clean does not exist yet")
-    default = module.default_cleaner()
-    return System("cleaner.clean", lambda text: clean(text).text, default.clear_memo)
+        raise Unavailable(f"cleaner.{function} does not exist yet")
+    return System(name, lambda page: clean(page).text, module.default_cleaner().clear_memo)
+
+
+def cleaner_text() -> System:
+    return _cleaner_system("clean", "cleaner.clean")
 
 
 def cleaner_html() -> System:
-    """``cleaner.clean_html(html).text``."""
-    module = load_cleaner()
-    clean_html = getattr(module, "clean_html", None)
-    if clean_html is None:
-        raise Unavailable("cleaner.clean_html does not exist yet")
-    default = module.default_cleaner()
-    return System("cleaner.clean_html", lambda page: clean_html(page).text, default.clear_memo)
+    return _cleaner_system("clean_html", "cleaner.clean_html")
 
 
 def _import(name: str) -> ModuleType:

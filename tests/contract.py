@@ -68,28 +68,14 @@ def partition_problems(source: str, result: Result) -> list[str]:
     for s in result.segments:
         if source[s.start:s.end] != s.text:
             problems.append(f"segment span [{s.start}:{s.end}] reads {source[s.start:s.end]!r}, not {s.text!r}")
-        if s.out_start is None or s.out_end is None or result.text[s.out_start:s.out_end] != s.text:
-            problems.append(f"segment out span [{s.out_start}:{s.out_end}] does not read {s.text!r} in text")
         if not s.text:
             problems.append(f"empty segment at {s.start}")
-    for a, b in zip(result.segments, result.segments[1:]):
-        if not (a.end <= b.start and a.out_end <= b.out_start):
-            problems.append(f"segments out of order or overlapping: {a} then {b}")
     for r in result.removed:
         if source[r.start:r.end] != r.text:
             problems.append(f"removal span [{r.start}:{r.end}] reads {source[r.start:r.end]!r}, not {r.text!r}")
         if not r.text:
             problems.append(f"empty removal at {r.start}")
-        if not isinstance(r.category, Category):
-            problems.append(f"removal {r.text!r} has category {r.category!r}, not a Category")
-        if not isinstance(r.rule, str) or not r.rule.strip():
-            problems.append(f"removal {r.text!r} has no rule id")
-        why = reason_problem(r.reason)
-        if why:
-            problems.append(f"removal {r.text!r} ({r.rule}): {why}")
-    for a, b in zip(result.removed, result.removed[1:]):
-        if a.start > b.start:
-            problems.append(f"removals out of source order: {a.text!r} then {b.text!r}")
+    problems += result_problems(result)
     pieces = _pieces(result)
     for (ka, sa, ea, ta), (kb, sb, eb, tb) in zip(pieces, pieces[1:]):
         if sb < ea:
@@ -109,16 +95,37 @@ def partition_problems(source: str, result: Result) -> list[str]:
             f"{len(lost)} non-whitespace characters are in no piece, the first "
             f"{source[i]!r} at {i} in {source[max(0, i - 20):i + 20]!r}"
         )
-    # The kept spans rebuild the text: segments in order, joined by a space
-    # (pieces of one block around a cut), a line break (lines of one
-    # paragraph) or a blank line (paragraphs); nothing before or after.
-    problems += separator_problems(result)
     return problems
 
 
-def separator_problems(result) -> list[str]:
-    """The kept spans rebuild result.text, joined only by separators."""
+def result_problems(result: Result) -> list[str]:
+    """What both front ends promise beyond their source spans.
+
+    Segments and removals are in source order, segments rebuild
+    result.text joined only by separators, and every removal carries a
+    Category, a rule id and a one-sentence reason.
+    """
     problems = []
+    for s in result.segments:
+        if s.out_start is None or s.out_end is None or result.text[s.out_start:s.out_end] != s.text:
+            problems.append(f"segment out span [{s.out_start}:{s.out_end}] does not read {s.text[:60]!r} in text")
+    for a, b in zip(result.segments, result.segments[1:]):
+        if not (a.end <= b.start and a.out_end <= b.out_start):
+            problems.append(f"segments out of order or overlapping: {a} then {b}")
+    for a, b in zip(result.removed, result.removed[1:]):
+        if a.start > b.start:
+            problems.append(f"removals out of source order: {a.text[:60]!r} then {b.text[:60]!r}")
+    for r in result.removed:
+        if not isinstance(r.category, Category):
+            problems.append(f"removal {r.text[:60]!r} has category {r.category!r}, not a Category")
+        if not isinstance(r.rule, str) or not r.rule.strip():
+            problems.append(f"removal {r.text[:60]!r} has no rule id")
+        why = reason_problem(r.reason)
+        if why:
+            problems.append(f"removal {r.text[:60]!r} ({r.rule}): {why}")
+    # The kept spans rebuild the text: segments in order, joined by a space
+    # (pieces of one block around a cut), a line break (lines of one
+    # paragraph) or a blank line (paragraphs); nothing before or after.
     pos = 0
     for k, s in enumerate(result.segments):
         if s.out_start is None:
@@ -338,24 +345,7 @@ def html_partition_problems(source: str | bytes, result: Result, *, coverage: bo
     title = result.title
     if title is not None and (title.out_start is not None or title.out_end is not None):
         problems.append("the title has an out_start/out_end: it must not be part of text")
-    for s in result.segments:
-        if s.out_start is None or s.out_end is None or result.text[s.out_start:s.out_end] != s.text:
-            problems.append(f"segment out span [{s.out_start}:{s.out_end}] does not read {s.text[:60]!r} in text")
-    for a, b in zip(result.segments, result.segments[1:]):
-        if not (a.end <= b.start and a.out_end <= b.out_start):
-            problems.append(f"segments out of order or overlapping: {a} then {b}")
-    for a, b in zip(result.removed, result.removed[1:]):
-        if a.start > b.start:
-            problems.append(f"removals out of source order: {a.text[:60]!r} then {b.text[:60]!r}")
-    for r in result.removed:
-        if not isinstance(r.category, Category):
-            problems.append(f"removal {r.text[:60]!r} has category {r.category!r}, not a Category")
-        if not isinstance(r.rule, str) or not r.rule.strip():
-            problems.append(f"removal {r.text[:60]!r} has no rule id")
-        why = reason_problem(r.reason)
-        if why:
-            problems.append(f"removal {r.text[:60]!r} ({r.rule}): {why}")
-    problems += separator_problems(result)
+    problems += result_problems(result)
     if coverage:
         # Every visible character is in some piece: the pieces, in source
         # order, spell the page's visible text (whitespace aside).

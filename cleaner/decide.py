@@ -123,8 +123,10 @@ def drop_furniture(blocks: list[Block], first: int, last: int, strict: float) ->
     for i, b in enumerate(blocks):
         if b.is_title:
             continue
-        if b.hit is not None:
+        if b.hit is not None and not (b.hit.rule.weak and first < i < last):
             _drop_by_rule(b)
+        elif b.hit is not None:
+            continue  # a bare link or a separator between paragraphs: the article's own
         elif b.tag == "title":
             _drop_unmatched(b, Category.BOILERPLATE, PAGE_TITLE, "The page's <title> element: metadata, not the article.")
         elif b.cue is not None and not (first <= i <= last and b.label in (Label.GOOD, Label.NEAR)):

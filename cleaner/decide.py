@@ -30,6 +30,7 @@ from __future__ import annotations
 import re
 
 from .blocks import Block, Decision, Label
+from .classify import LINK_DENSITY_BAD, LINK_DENSITY_NEAR
 from .model import Category
 from .ruleset import Action
 
@@ -81,6 +82,7 @@ def decide(blocks: list[Block], guard: list[str], containers: list | None = None
     anchor = headline_anchor(blocks)
     start = 0 if anchor is None else anchor + 1
     stop = len(blocks)
+    inside = None
     if containers:
         inside = main_container(blocks, containers)
         if inside is not None and max(start, inside[0]) < inside[1]:
@@ -95,8 +97,12 @@ def decide(blocks: list[Block], guard: list[str], containers: list | None = None
         # In a clean article a "Don't miss" line near the top heads nothing
         # we should drop: there, only headings past the middle of the prose
         # trail the article.
-        mark_sections(blocks, first if strict >= LENIENT_BELOW else _prose_middle(blocks))
+        mark_sections(blocks, first if strict >= LENIENT_BELOW else _prose_middle(blocks), containers)
     first, last = body_run(blocks, strict, start, stop)
+    if inside is not None and first >= 0:
+        # The element that holds the article holds all of it: tables and
+        # lists between its paragraphs do not end the body.
+        first, last = _prose_span(blocks, start, stop, first, last)
     if first < 0 or not any(blocks[i].label is Label.GOOD for i in range(first, last + 1)):
         # No run of prose: a list, a table, a stub.  Rather than drop all of
         # it on weak evidence, keep what no rule matched; Result.confidence
@@ -112,6 +118,16 @@ def decide(blocks: list[Block], guard: list[str], containers: list | None = None
         first = max(first, title + 1)
     drop_furniture(blocks, first, last, strict)
     name_bylines(blocks)
+
+
+
+
+def _prose_span(blocks: list[Block], start: int, stop: int, first: int, last: int) -> tuple[int, int]:
+    """The run widened to the first and last prose of the article's element."""
+    good = [i for i in range(start, stop) if blocks[i].label is Label.GOOD and blocks[i].drop is None and blocks[i].hit is None]
+    if not good:
+        return first, last
+    return min(first, good[0]), max(last, good[-1])
 
 
 def drop_furniture(blocks: list[Block], first: int, last: int, strict: float) -> None:
@@ -140,6 +156,11 @@ def drop_furniture(blocks: list[Block], first: int, last: int, strict: float) ->
             _drop_unmatched(b, Category.BOILERPLATE, AFTER_BODY, "Page furniture after the article body.")
         elif strict < LENIENT_BELOW:
             continue  # a clean document: unknown short lines are list items, not furniture
+        elif b.tag and b.link_density <= LINK_DENSITY_BAD:
+            # HTML shows furniture by its links and its elements' names; text
+            # between the article's paragraphs that neither a rule nor a cue
+            # marks is the article's own (a table row, a list item, a tweet).
+            continue
         elif b.label is Label.BAD:
             _drop_unmatched(b, Category.BOILERPLATE, NOT_PROSE, "Long text without the stopwords of prose (a list or a menu).")
         elif b.label is Label.SHORT and not _short_kept(blocks, i, first, last):
@@ -176,23 +197,29 @@ def _drop_unmatched(b: Block, category: Category, rule: str, reason: str) -> Non
         b.drop = Decision(category, rule, reason)
 
 
-def mark_sections(blocks: list[Block], start: int = 0) -> None:
+def mark_sections(blocks: list[Block], start: int = 0, containers: list | None = None) -> None:
     """Drop the blocks that follow a trailer heading until prose resumes.
 
-    Only headings at or after `start` (where the body begins) count.
+    Only headings at or after `start` (where the body begins) count.  In
+    HTML a paragraph of prose outside the element that holds the heading
+    ends the section too: the box ("Trending News" and its links) has closed.
     """
     opener: Block | None = None
+    box = None
     for i in range(start, len(blocks)):
         b = blocks[i]
         if b.hit is not None:
             if b.hit.rule.action is Action.DROP_SECTION:
                 opener = b
+                box = containers[b.container] if containers and b.container > 0 else None
             continue
         if opener is None:
             continue
         # A comment thread is prose too, comment after comment: once it has
         # begun, nothing but more comments follows.
-        if opener.hit.rule.category is not Category.COMMENTS and _prose_resumes(blocks, i):
+        if opener.hit.rule.category is not Category.COMMENTS and (
+            _prose_resumes(blocks, i) or (box is not None and _outside_box(b, box))
+        ):
             opener = None
             continue
         rule = opener.hit.rule
@@ -284,6 +311,17 @@ def mark_teasers(blocks: list[Block], start: int) -> None:
     for b in excerpts:
         if b.drop is None:
             b.drop = Decision(Category.RELATED, TEASER_EXCERPT, "A truncated excerpt, one of several: a teaser for another article.")
+
+
+def _outside_box(b: Block, box) -> bool:
+    """Whether `b` is a paragraph of prose outside the element `box`.
+
+    Teaser excerpts are short or cut off, so they do not count.
+    """
+    return (
+        b.label is Label.GOOD and not (box.start <= b.start and b.end <= box.end)
+        and b.link_density <= LINK_DENSITY_NEAR and not _TRUNCATED.search(b.text)
+    )
 
 
 def _prose_resumes(blocks: list[Block], i: int) -> bool:

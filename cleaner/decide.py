@@ -10,7 +10,9 @@ The steps, in order (docs/algorithm.md says more):
    scores its length and furniture scores against it (the maximum-sum
    subarray).  Furniture inside the run costs less than the prose it
    would cut off, so ads and inline links between paragraphs do not split
-   the body; menus before it and teaser lists after it fall outside.
+   the body; menus before it and teaser lists after it fall outside.  In
+   HTML the element that holds the article widens the run to all of its
+   prose, and a link-free list that ends it (tour dates, ingredients).
 3. Sections and teasers: from the body's start on, a trailer heading such
    as "Related Posts" (a rule with ``action = "drop_section"``) drops what
    follows it until prose resumes, and several truncated excerpts are a
@@ -112,6 +114,8 @@ def decide(blocks: list[Block], guard: list[str], containers: list | None = None
             if b.hit is not None:
                 _drop_by_rule(b)
         return
+    if containers:
+        last = trailing_list(blocks, last, containers)
     title = anchor if anchor is not None else find_title(blocks, first)
     if title is not None:
         blocks[title].is_title = True
@@ -128,6 +132,31 @@ def _prose_span(blocks: list[Block], start: int, stop: int, first: int, last: in
     if not good:
         return first, last
     return min(first, good[0]), max(last, good[-1])
+
+
+def trailing_list(blocks: list[Block], last: int, containers: list) -> int:
+    """HTML: the body's last index, taking in a list that ends the article.
+
+    Tour dates, recipe ingredients or a table of results follow the last
+    paragraph inside the article's element; they are not prose, but nothing
+    marks them as furniture either: no links, no rule, no cue.
+    """
+    if blocks[last].container == 0:
+        return last
+    box = containers[blocks[last].container]
+    end = last
+    for j in range(last + 1, len(blocks)):
+        b = blocks[j]
+        if not (box.start <= b.start and b.end <= box.end) or b.cue is not None or b.drop is not None:
+            break
+        if b.hit is not None:
+            if b.hit.rule.weak:
+                continue  # a bare link between the list's items
+            break
+        if b.link_density > LINK_DENSITY_NEAR:
+            break
+        end = j
+    return end
 
 
 def drop_furniture(blocks: list[Block], first: int, last: int, strict: float) -> None:

@@ -91,6 +91,9 @@ _ATTR = re.compile(r"""([^\s"'=/>]+)\s*(?:=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+)))
 _ENTITY = re.compile(r"&(?:#[0-9]+;?|#[xX][0-9a-fA-F]+;?|[A-Za-z][A-Za-z0-9]{1,31};?)")
 _SPACE = re.compile(r"\s+")
 END_TAG_REACH = 64
+# The cue of an element hidden by its `hidden` attribute or inline style.
+HIDDEN_CUE = "@hidden"
+_HIDING_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 MAX_CUES = 64  # cue strings inherited at most; pathological nesting stays linear
 _RAW_END = {tag: re.compile(rf"</{tag}\s*>", re.I) for tag in INVISIBLE_TAGS | {"title"}}
 
@@ -237,6 +240,10 @@ def _cues_of(tag: str, attrs: str) -> frozenset[str]:
                 value = m.group(2) or m.group(3) or m.group(4) or ""
                 if value:
                     cues.add(html.unescape(value).lower())
+            elif name == "hidden" or (name == "style" and _HIDING_STYLE.search(m.group(2) or m.group(3) or m.group(4) or "")):
+                # Text a browser does not show (schema.org copies of the
+                # headline, collapsed menus): a cue no class value can spell.
+                cues.add(HIDDEN_CUE)
     return frozenset(cues)
 
 

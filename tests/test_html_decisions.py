@@ -1,0 +1,84 @@
+"""HTML decisions that text input cannot make: elements, links, hiding.
+
+Each test builds a small page around one decision and checks where its
+pieces went, so that a change in `decide` that undoes the decision fails.
+"""
+
+from __future__ import annotations
+
+import cleaner
+from cleaner import Category
+from contract import html_partition_problems
+
+PROSE = [
+    "The county council voted on Tuesday to reopen the old railway bridge to cyclists and walkers after a two-year closure.",
+    "Engineers found that the steel deck was sound, but the railings and the lighting had to be replaced before anyone could use it again.",
+    "The work cost about 1.2 million dollars, most of it paid by a state grant that the council won last spring after a long campaign.",
+    "Residents on both sides of the river had asked for the bridge to reopen, saying the detour added twenty minutes to the school run.",
+]
+
+
+def _page(body: str) -> str:
+    nav = "<nav><ul>" + "".join(f'<li><a href="/{w}">{w}</a></li>' for w in ("Home", "News", "Sport", "Weather")) + "</ul></nav>"
+    return f"<html><head><title>Bridge reopens | Gazette</title></head><body>{nav}<h1>Bridge reopens to cyclists</h1>{body}</body></html>"
+
+
+def _removed(result, snippet: str):
+    return next((r for r in result.removed if snippet in r.text), None)
+
+
+def test_hidden_elements_are_removed_with_their_reason():
+    hidden = (
+        '<div style="display: none;" itemscope itemtype="http://schema.org/NewsArticle">'
+        '<div itemprop="headline">Bridge reopens to cyclists</div><div itemprop="name">Gazette Staff</div></div>'
+        '<div hidden><p>A longer summary of the council decision that the page keeps for search engines only.</p></div>'
+    )
+    page = _page(hidden + '<article>' + "".join(f"<p>{p}</p>" for p in PROSE) + "</article>")
+    result = cleaner.clean_html(page)
+    assert not html_partition_problems(page, result)
+    removal = _removed(result, "A longer summary of the council")
+    assert removal is not None and removal.rule == "core.cue.hidden"
+    assert removal.category is Category.BOILERPLATE
+    # A text rule that knows what the block is still names it.
+    assert _removed(result, "Gazette Staff") is not None
+    assert all(p in result.text for p in PROSE)
+
+
+def test_a_visible_class_named_hidden_is_not_taken_for_hiding():
+    page = _page('<article><div class="visually-hidden-focusable">' + "".join(f"<p>{p}</p>" for p in PROSE) + "</div></article>")
+    result = cleaner.clean_html(page)
+    assert all(p in result.text for p in PROSE)
+
+
+def test_a_link_free_list_that_ends_the_article_is_kept():
+    dates = ["June 9 -- Coral Sky Amphitheatre, West Palm Beach, FL", "June 10 -- Credit Union Amphitheatre, Tampa, FL",
+             "June 14 -- Bank Amphitheatre, Alpharetta, GA", "June 17 -- Bridgestone Arena, Nashville, TN"]
+    related = '<aside class="related-posts"><h3>Related Posts</h3><ul>' + "".join(
+        f'<li><a href="/x{i}">Another story about bridges number {i}</a></li>' for i in range(4)) + "</ul></aside>"
+    page = _page('<div class="story">' + "".join(f"<p>{p}</p>" for p in PROSE)
+                 + "<p>The tour dates:<br>" + "<br>".join(dates) + "</p></div>" + related)
+    result = cleaner.clean_html(page)
+    assert not html_partition_problems(page, result)
+    assert all(d in result.text for d in dates)
+    assert _removed(result, "Another story about bridges number 2").category is Category.RELATED
+
+
+def test_a_box_in_the_middle_of_the_story_ends_at_the_prose_after_it():
+    box = '<div class="box"><h4>Trending News</h4><ul>' + "".join(
+        f'<li><a href="/t{i}">Trending headline number {i} about something else</a></li>' for i in range(5)) + "</ul></div>"
+    page = _page('<div class="story">' + "".join(f"<p>{p}</p>" for p in PROSE[:2]) + box
+                 + f"<p>{PROSE[2]}</p><p>Short reply.</p><p>{PROSE[3]}</p></div>")
+    result = cleaner.clean_html(page)
+    assert not html_partition_problems(page, result)
+    assert PROSE[2] in result.text and PROSE[3] in result.text
+    assert _removed(result, "Trending headline number 3").category is Category.RELATED
+
+
+def test_a_table_between_paragraphs_is_part_of_the_article():
+    table = "<table>" + "".join(
+        f"<tr><td>Player {i}</td><td>{i} tackles, 1 assist</td></tr>" for i in range(1, 6)) + "</table>"
+    page = _page('<div class="story">' + f"<p>{PROSE[0]}</p><p>{PROSE[1]}</p>" + table
+                 + f"<p>{PROSE[2]}</p><p>{PROSE[3]}</p></div>")
+    result = cleaner.clean_html(page)
+    assert "3 tackles, 1 assist" in result.text
+    assert all(p in result.text for p in PROSE)

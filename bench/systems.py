@@ -57,6 +57,16 @@ def cleaner_html() -> System:
     return _cleaner_system("clean_html", "cleaner.clean_html")
 
 
+def cleaner_text_favor_recall() -> System:
+    """``Cleaner(options=Options(favor="recall")).clean``: for another extractor's output."""
+    module = load_cleaner()
+    options = getattr(module, "Options", None)
+    if options is None or "favor" not in getattr(options, "__dataclass_fields__", {}):
+        raise Unavailable("cleaner.Options has no favor yet")
+    c = module.Cleaner(options=options(favor="recall"))
+    return System('cleaner.clean, favor="recall"', lambda page: c.clean(page).text, c.clear_memo)
+
+
 def _import(name: str) -> ModuleType:
     try:
         return importlib.import_module(name)

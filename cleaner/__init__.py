@@ -32,11 +32,17 @@ def default_cleaner() -> Cleaner:
     return _default
 
 
-def clean(text: str, *, language: str | None = None) -> Result:
-    """Clean one plain-text article with the default Cleaner."""
-    return default_cleaner().clean(text, language=language)
+def clean(text: str, *, language: str | None = None, url: str | None = None) -> Result:
+    """Clean one plain-text article with the default Cleaner.
+
+    `url` (the page's address) turns on the site rules of its domain.
+    """
+    return default_cleaner().clean(text, language=language, url=url)
 
 
-def clean_html(html: str | bytes, *, language: str | None = None) -> Result:
-    """Clean one HTML page (str, or bytes in any encoding) with the default Cleaner."""
-    return default_cleaner().clean_html(html, language=language)
+def clean_html(html: str | bytes, *, language: str | None = None, url: str | None = None) -> Result:
+    """Clean one HTML page (str, or bytes in any encoding) with the default Cleaner.
+
+    `url` (the page's address) turns on the site rules of its domain.
+    """
+    return default_cleaner().clean_html(html, language=language, url=url)

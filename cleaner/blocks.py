@@ -64,6 +64,9 @@ class Block:
     container: int = -1  # index of the element grouping it (segment_html.Container)
     # Features (classify).
     words: int = 0
+    # Length in Latin-equivalent characters (script.measure): len(text),
+    # except that a Chinese or Japanese character counts as two or three.
+    length: int = 0
     stop_ratio: float = 0.0
     terminal: bool = False
     label: Label = Label.SHORT

@@ -15,6 +15,9 @@ import regex
 
 from .blocks import Block, Label
 from .ruleset import CompiledRules, Scope
+from .script import ends_sentence, has_clause_mark, has_sentence_mark, measure, phrase_prose, stop_ratio
+
+__all__ = ["classify", "ends_sentence", "label_for", "punctuation_proxy"]
 
 # Headings are short: heading-scope rules are only tried on blocks this short.
 HEADING_MAX_WORDS = 12
@@ -32,26 +35,7 @@ NEAR_MIN_STOP = 0.12
 LINK_DENSITY_BAD = 0.5
 LINK_DENSITY_NEAR = 0.2
 
-_WORD = regex.compile(r"\w+")
-# Scripts written without spaces between words: each character counts as
-# half a word, so that length tests mean the same in every script.
-_UNSPACED = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Thai}\p{Lao}\p{Khmer}\p{Myanmar}]")
 _LATIN = regex.compile(r"\p{Latin}")
-_SENTENCE_MARK = regex.compile(r"[.!?…。！？؟۔][\"”’»)]*(?:\s|$)|[。！？]")
-_TERMINAL = frozenset(".!?…。！？؟۔")
-_CLOSERS = frozenset("\"'”’»)]*")
-
-
-def ends_sentence(text: str) -> bool:
-    """Whether `text` ends like a sentence (closing quotes and brackets aside).
-
-    >>> ends_sentence('He left. "Never again."'), ends_sentence("Read More")
-    (True, False)
-    """
-    i = len(text) - 1
-    while i >= 0 and text[i] in _CLOSERS:
-        i -= 1
-    return i >= 0 and text[i] in _TERMINAL
 
 
 def punctuation_proxy(text: str, terminal: bool) -> float:
@@ -59,17 +43,24 @@ def punctuation_proxy(text: str, terminal: bool) -> float:
 
     Prose is made of sentences: a block that ends like one or holds sentence
     marks scores as dense prose, one with commas as borderline, a block with
-    neither (menus, tag lists, titles) as not prose.
+    neither (menus, tag lists, titles) as not prose.  The marks are those
+    of every script (`cleaner.script`).
     """
-    if terminal or _SENTENCE_MARK.search(text):
+    if terminal or has_sentence_mark(text) or phrase_prose(text):
+        # Thai and Lao have no sentence mark: long phrases between spaces
+        # are their sign of running text (script.phrase_prose).
         return GOOD_MIN_STOP
-    if "," in text or "،" in text or "、" in text or "，" in text:
+    if has_clause_mark(text):
         return NEAR_MIN_STOP
     return 0.0
 
 
 def label_for(chars: int, words: int, stop_ratio: float, terminal: bool) -> Label:
-    """The context-free label from the block's features."""
+    """The context-free label from the block's features.
+
+    `chars` is the block's length in Latin-equivalent characters
+    (`script.measure`): a Chinese character counts as three.
+    """
     if chars < SHORT_MAX_CHARS or words < 4:
         # Short, but a complete sentence made of ordinary words is prose.
         if terminal and words >= 4 and stop_ratio >= GOOD_MIN_STOP:
@@ -92,19 +83,19 @@ def classify(blocks: list[Block], rules: CompiledRules, stopwords: frozenset[str
     """
     for b in blocks:
         text = b.text
-        tokens = _WORD.findall(text.lower())
-        b.words = len(tokens)
+        # Words and length on the scale of spaced Latin text, whatever the
+        # script: a 60-character Chinese paragraph is prose, not one "word".
+        m = measure(text)
+        tokens, b.words, b.length = m
         ascii_only = text.isascii()
-        if not ascii_only:
-            b.words += len(_UNSPACED.findall(text)) // 2
         b.terminal = ends_sentence(text)
         if stopwords:
-            b.stop_ratio = sum(t in stopwords for t in tokens) / len(tokens) if tokens else 0.0
+            b.stop_ratio = stop_ratio(sum(t in stopwords for t in tokens), m)
         if not stopwords or (b.stop_ratio == 0.0 and not ascii_only and not _LATIN.search(text)):
             # No pack, or a passage in another script (an Arabic quotation
             # in an Indonesian article): judge it by its punctuation.
             b.stop_ratio = punctuation_proxy(text, b.terminal)
-        b.label = label_for(len(text), b.words, b.stop_ratio, b.terminal)
+        b.label = label_for(b.length, b.words, b.stop_ratio, b.terminal)
         if b.link_density > LINK_DENSITY_BAD:
             b.label = Label.BAD  # menus and teaser lists are mostly link text
         elif b.link_density > LINK_DENSITY_NEAR and b.label is Label.GOOD:

@@ -17,7 +17,11 @@ from .blocks import Block
 from .classify import classify
 from .decide import decide
 from .model import Result
-from .ruleset import CompiledRules, RulePack, builtin_packs, check_unique, iter_rules, load_pack
+from .ruleset import (
+    CompiledRules, RulePack, builtin_packs, builtin_site_packs, check_unique, iter_rules, load_pack,
+)
+from .script import dominant_script, measure, script_language, script_share, stop_ratio
+from .site import domain_candidates, host_of
 from .decode import decode_html
 from .segment_html import segment_html
 from .segment_text import segment_text
@@ -25,14 +29,18 @@ from .segment_text import segment_text
 # Language detection reads at most this much text: enough for a stable
 # stopword profile, and it keeps detection cheap on huge inputs.
 _DETECT_CHARS = 20_000
+# Words, as `script.measure` counts them: 40 Chinese characters make 20.
 _DETECT_MIN_TOKENS = 20
 # Prose in a language has a quarter or more of its tokens in that
 # language's stopword list; a foreign text shares far fewer by chance.
 _DETECT_MIN_SHARE = 0.2
-_WORD = regex.compile(r"\w+")
-
-
-_LONG_LINE = regex.compile(r"[^\r\n]{60,}")
+# The detected language's script must hold this share of the sample's
+# letters (weighted as script.measure weighs them): half Chinese and half
+# English is a mixed text, and gets no language.
+_DETECT_MIN_SCRIPT_SHARE = 0.6
+# A long line, where prose is: 60 characters, or 20 Chinese or Japanese
+# characters in a row (a line of 20 of them holds as much as 60 Latin ones).
+_LONG_LINE = regex.compile(r"[^\r\n]{60,}|[^\r\n]{0,40}[\p{Han}\p{Hiragana}\p{Katakana}]{20}[^\r\n]{0,40}")
 
 
 def _prose_sample(text: str) -> str:
@@ -79,30 +87,78 @@ class Cleaner:
         builtin: bool = True,
     ) -> None:
         user = [r if isinstance(r, RulePack) else load_pack(r) for r in rules]
-        packs = (builtin_packs() if builtin else []) + user
+        packs = (builtin_packs() + builtin_site_packs() if builtin else []) + user
         check_unique(packs)
         self.options = options or Options()
         self.packs = packs
-        self._user = user
-        self._builtin_shared = [p for p in packs if p.language is None and p not in user]
+        self._user = [p for p in user if p.site is None]
+        self._builtin_shared = [p for p in packs if p.language is None and p.site is None and p not in user]
         # Stopwords come from the built-in language packs; a user pack with
         # a language adds its rules to that language.
         self._languages = {p.language: p for p in packs if p.language and p not in user}
-        self._compiled: dict[str | None, CompiledRules] = {}
+        self._scripts = {code: dominant_script(" ".join(p.stopwords)) for code, p in self._languages.items()}
+        # Site packs by domain (and alias): the user's before the built-in ones.
+        self._sites: dict[str, list[RulePack]] = {}
+        for p in [p for p in user if p.site] + [p for p in packs if p.site and p not in user]:
+            for domain in p.site.domains:
+                self._sites.setdefault(domain, []).append(p)
+        self._n_user = len(user)
+        self._compiled: dict[tuple[str | None, tuple[str, ...]], CompiledRules] = {}
 
-    def _rules_for(self, language: str | None) -> CompiledRules:
-        """The rules that apply to a document in `language`, compiled once.
+    def _site_domains(self, url: str | None, guard: list[str]) -> tuple[str, ...]:
+        """The domains with site packs that the page at `url` is on, most
+        specific first (news.example.com before example.com).
 
-        Order is priority (the first matching rule decides): the user's
-        packs, then the language's pack, then the language-independent core.
+        A URL without a host name applies no site rules; the Result's
+        warnings say so.
         """
-        if language not in self._compiled:
-            packs = [p for p in self._user if p.language in (None, language)]
+        if url is None:
+            return ()
+        if not isinstance(url, str):
+            raise TypeError(f"url must be str, not {type(url).__name__}")
+        try:
+            host = host_of(url)
+        except ValueError as exc:
+            guard.append(f"url: {exc}; no site rules applied")
+            return ()
+        return tuple(d for d in domain_candidates(host) if d in self._sites)
+
+    def site_packs(self, url: str) -> list[RulePack]:
+        """The site packs that apply to the page at `url`, in priority order.
+
+        Raises ValueError, saying why, when `url` names no host; `clean`
+        and `clean_html` instead apply no site rules and add a warning.
+
+        >>> [p.site.domain for p in Cleaner().site_packs("https://www.bbc.com/news/x")]
+        ['bbc.co.uk']
+        >>> Cleaner().site_packs("https://www.notbbc.com/news/x")
+        []
+        """
+        packs: list[RulePack] = []
+        for domain in domain_candidates(host_of(url)):
+            packs += [p for p in self._sites.get(domain, ()) if p not in packs]
+        return packs
+
+    def _rules_for(self, language: str | None, sites: tuple[str, ...] = ()) -> CompiledRules:
+        """The rules that apply to a document in `language` on the `sites`
+        domains, compiled once per (language, sites).
+
+        Order is priority (the first matching rule decides): the site's
+        packs (most specific domain first, the user's before the built-in
+        ones), the user's other packs, the language's pack, then the
+        language-independent core.
+        """
+        key = (language, sites)
+        if key not in self._compiled:
+            packs: list[RulePack] = []
+            for domain in sites:
+                packs += [p for p in self._sites[domain] if p not in packs]
+            packs += [p for p in self._user if p.language in (None, language)]
             if language in self._languages:
                 packs.append(self._languages[language])
             packs += self._builtin_shared
-            self._compiled[language] = CompiledRules(iter_rules(packs))
-        return self._compiled[language]
+            self._compiled[key] = CompiledRules(iter_rules(packs))
+        return self._compiled[key]
 
     def clear_memo(self) -> None:
         """Forget the rule answers remembered for short blocks.
@@ -119,37 +175,61 @@ class Cleaner:
         return pack.stopwords if pack else frozenset()
 
     def detect_language(self, text: str) -> str | None:
-        """The language whose stopwords cover most of `text`, or None.
+        """The language whose stopwords cover most of `text`, else a guess
+        from its script, else None.
 
-        None when the sample is too short or no pack's stopwords make up a
-        plausible share of it.
+        Stopwords are counted per word, and per character in Chinese and
+        Japanese (`script.measure`).  When no pack's stopwords make up a
+        plausible share, a script that one language writes alone gives
+        that language ("ja" for kana, "ko", "th", "he", "el", …; "zh" for
+        Chinese characters without a zh pack): see `script.script_language`.
+        None when the sample is too short (under 20 words, or 40 Chinese
+        characters), when the winning language's script holds less than
+        60% of its letters (half Chinese and half English), or when
+        neither test is met.
         """
-        tokens = _WORD.findall(_prose_sample(text).lower())
-        if len(tokens) < _DETECT_MIN_TOKENS:
+        sample = _prose_sample(text)
+        m = measure(sample)
+        if m.words < _DETECT_MIN_TOKENS:
             return None
-        counts = Counter(tokens)
+        guess = script_language(sample)
+        if guess is not None and guess not in self._languages:
+            # Kana, Hangul, Thai, Hebrew…: no pack's stopwords can claim them.
+            return guess
+        counts = Counter(m.tokens)
         best, best_share = None, _DETECT_MIN_SHARE
         for code, pack in self._languages.items():
-            share = sum(counts[w] for w in pack.stopwords.intersection(counts)) / len(tokens)
+            share = stop_ratio(sum(counts[w] for w in pack.stopwords.intersection(counts)), m)
             if share > best_share:
                 best, best_share = code, share
-        return best
+        if best is not None and self._scripts.get(best):
+            if script_share(sample, self._scripts[best]) < _DETECT_MIN_SCRIPT_SHARE:
+                return None  # mixed scripts: no language holds the text
+        return best or guess
 
-    def clean(self, text: str, *, language: str | None = None) -> Result:
-        """Clean one plain-text article."""
+    def clean(self, text: str, *, language: str | None = None, url: str | None = None) -> Result:
+        """Clean one plain-text article.
+
+        `url`, the page's address, turns on the site packs of its domain
+        (docs/rules.md, "Site rules"); a URL without a host name applies
+        none and adds a warning to the Result.
+        """
         if not isinstance(text, str):
             raise TypeError(f"clean() takes str, not {type(text).__name__}; decode bytes first")
+        guard: list[str] = []
+        sites = self._site_domains(url, guard)
         language = language or self.options.language or self.detect_language(text)
-        return self._run(text, segment_text(text), language)
+        return self._run(text, segment_text(text), language, guard=guard, sites=sites)
 
-    def clean_html(self, html: str | bytes, *, language: str | None = None) -> Result:
+    def clean_html(self, html: str | bytes, *, language: str | None = None, url: str | None = None) -> Result:
         """Clean one HTML page, given as str or as bytes (the encoding is detected).
 
         Offsets index `Result.source`, the decoded page; `Result.encoding`
-        names the encoding used for bytes.
+        names the encoding used for bytes.  `url` as for `clean`.
         """
         encoding = None
         guard: list[str] = []
+        sites = self._site_domains(url, guard)
         if isinstance(html, (bytes, bytearray)):
             html, encoding, replaced = decode_html(bytes(html))
             if replaced:
@@ -159,15 +239,15 @@ class Cleaner:
         blocks, containers = segment_html(html)
         if language is None and self.options.language is None:
             language = self.detect_language("\n".join(b.text for b in blocks))
-        return self._run(html, blocks, language or self.options.language, encoding, guard, containers)
+        return self._run(html, blocks, language or self.options.language, encoding, guard, containers, sites)
 
     def _run(
         self, source: str, blocks: list[Block], language: str | None,
         encoding: str | None = None, guard: list[str] | None = None,
-        containers: list | None = None,
+        containers: list | None = None, sites: tuple[str, ...] = (),
     ) -> Result:
         guard = [] if guard is None else guard
-        classify(blocks, self._rules_for(language), self._stopwords(language), guard)
+        classify(blocks, self._rules_for(language, sites), self._stopwords(language), guard)
         decide(blocks, guard, containers)
         return assemble(source, blocks, language=language, encoding=encoding, warnings=guard)
 

@@ -409,13 +409,15 @@ def _score(b: Block, strict: float) -> float:
 
 
 def _label_score(b: Block, strict: float) -> float:
+    # b.length, not len(b.text): a Chinese paragraph scores what the same
+    # prose in a spaced script would, against the same fixed costs.
     if b.label is Label.GOOD:
-        return float(len(b.text))
+        return float(b.length)
     if b.label is Label.NEAR:
-        return NEAR_SHARE * len(b.text)
+        return NEAR_SHARE * b.length
     if b.label is Label.SHORT:
         return -SHORT_COST * strict
-    return -BAD_SHARE * len(b.text) * strict
+    return -BAD_SHARE * b.length * strict
 
 
 def body_run(blocks: list[Block], strict: float = 1.0, start: int = 0, stop: int | None = None) -> tuple[int, int]:

@@ -24,6 +24,11 @@ headings live; ``inline`` patterns are searched anywhere in a block and what
 they match is cut out, leaving the rest of the block.  Patterns are
 case-insensitive unless ``case_sensitive = true``.
 
+A site pack adds a ``[site]`` table (``domain``, optional ``aliases``,
+``examples`` — URLs of the site's articles, checked to be on it); its rules
+apply only when the page's ``url=`` names that site or a subdomain
+(`cleaner.site`).  Built-in site packs live in ``rules/sites/<domain>.toml``.
+
 Loading is strict: an unknown key, a pattern that does not compile, a
 duplicate id or an unknown category is a `RuleError` naming the file and the
 rule.  All patterns of one scope are combined into a single alternation, so
@@ -42,6 +47,7 @@ from typing import Any, Iterable, Iterator
 import regex
 
 from .model import Category
+from .site import host_of, normalize_host, on_domain
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -78,6 +84,7 @@ _ACTIONS_FOR_SCOPE = {
 }
 
 _PACK_KEYS = {"name", "language", "description", "stopwords"}
+_SITE_KEYS = {"domain", "aliases", "examples"}
 _RULE_KEYS = {
     "id", "category", "scope", "action", "pattern", "note", "reason",
     "match", "no_match", "case_sensitive", "weak", "tokens",
@@ -125,12 +132,41 @@ class Rule:
 
 
 @dataclass(frozen=True)
+class Site:
+    """The ``[site]`` table of a site pack: the site its rules apply to.
+
+    `domain` and `aliases` are normalised host names (lowercase, IDNA);
+    the pack applies to them and to their subdomains.  `examples` are
+    URLs of the site's articles, each checked on load to name the site.
+    """
+
+    domain: str
+    aliases: tuple[str, ...]
+    examples: tuple[str, ...]
+
+    @property
+    def domains(self) -> tuple[str, ...]:
+        return (self.domain, *self.aliases)
+
+    def serves(self, url: str) -> bool:
+        """Whether the page at `url` is on this site (False for a bad URL)."""
+        try:
+            host = host_of(url)
+        except ValueError:
+            return False
+        return any(on_domain(host, d) for d in self.domains)
+
+
+@dataclass(frozen=True)
 class RulePack:
     path: str
     language: str | None
     description: str
     stopwords: frozenset[str]
     rules: tuple[Rule, ...]
+    # Site packs only: the site whose pages the rules apply to (else None,
+    # and the rules apply to every page in the pack's language).
+    site: Site | None = None
 
 
 def _wrapped(rule: Rule) -> str:
@@ -243,7 +279,7 @@ def parse_pack(text: str, path: str) -> RulePack:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise _fail(path, None, f"not valid TOML: {exc}") from None
-    unknown = set(data) - {"pack", "rules"}
+    unknown = set(data) - {"pack", "rules", "site"}
     if unknown:
         raise _fail(path, None, f"unknown top-level keys: {', '.join(sorted(unknown))}")
     meta = data.get("pack", {})
@@ -258,6 +294,10 @@ def parse_pack(text: str, path: str) -> RulePack:
     language = meta.get("language")
     if language is not None and not (isinstance(language, str) and regex.fullmatch(r"[a-z]{2,3}", language)):
         raise _fail(path, None, "[pack] language must be a two- or three-letter code")
+    site = _parse_site(path, data["site"]) if "site" in data else None
+    if site is not None and language is not None:
+        # A site's rules serve every page of the site, whatever its language.
+        raise _fail(path, None, "a site pack applies to every page of its site: omit [pack] language")
     raw_rules = data.get("rules", [])
     if not isinstance(raw_rules, list):
         raise _fail(path, None, "rules must be an array of tables ([[rules]])")
@@ -269,8 +309,39 @@ def parse_pack(text: str, path: str) -> RulePack:
         seen.add(rule.id)
     return RulePack(
         path=path, language=language, description=str(meta.get("description", "")),
-        stopwords=frozenset(w.lower() for w in stopwords), rules=rules,
+        stopwords=frozenset(w.lower() for w in stopwords), rules=rules, site=site,
     )
+
+
+def _parse_site(path: str, raw: Any) -> Site:
+    """The [site] table: a domain, optional aliases, example URLs on the site."""
+    if not isinstance(raw, dict):
+        raise _fail(path, None, "[site] must be a table")
+    unknown = set(raw) - _SITE_KEYS
+    if unknown:
+        raise _fail(path, None, f"unknown keys in [site]: {', '.join(sorted(unknown))}")
+    if "domain" not in raw or "examples" not in raw:
+        raise _fail(path, None, "[site] needs domain and examples")
+    names = [raw["domain"], *raw.get("aliases", [])] if isinstance(raw.get("aliases", []), list) else None
+    if names is None or not all(isinstance(n, str) for n in names):
+        raise _fail(path, None, "[site] domain must be a string and aliases a list of strings")
+    domains = []
+    for name in names:
+        try:
+            domain = normalize_host(name)
+        except ValueError as exc:
+            raise _fail(path, None, f"[site] domain {name!r}: {exc}") from None
+        if "." not in domain:
+            raise _fail(path, None, f"[site] domain {name!r} is a top-level domain, not a site")
+        domains.append(domain)
+    examples = raw["examples"]
+    if not isinstance(examples, list) or not examples or not all(isinstance(u, str) for u in examples):
+        raise _fail(path, None, "[site] examples must be a non-empty list of URLs")
+    site = Site(domain=domains[0], aliases=tuple(domains[1:]), examples=tuple(examples))
+    strays = [u for u in examples if not site.serves(u)]
+    if strays:
+        raise _fail(path, None, f"[site] examples not on {site.domain}: {', '.join(map(repr, strays))}")
+    return site
 
 
 def load_pack(path: str | Path) -> RulePack:
@@ -291,6 +362,17 @@ def builtin_packs() -> list[RulePack]:
     names = sorted(p.name for p in root.iterdir() if p.name.endswith(".toml"))
     names.sort(key=lambda n: n != "core.toml")
     return [parse_pack((root / n).read_text(encoding="utf-8"), f"rules/{n}") for n in names]
+
+
+def builtin_site_packs() -> list[RulePack]:
+    """The site packs installed with cleaner (rules/sites/<domain>.toml)."""
+    root = resources.files("cleaner.rules.sites")
+    names = sorted(p.name for p in root.iterdir() if p.name.endswith(".toml"))
+    packs = [parse_pack((root / n).read_text(encoding="utf-8"), f"rules/sites/{n}") for n in names]
+    for pack in packs:
+        if pack.site is None:
+            raise _fail(pack.path, None, "a pack in rules/sites/ needs a [site] table")
+    return packs
 
 
 def check_unique(packs: Iterable[RulePack]) -> None:

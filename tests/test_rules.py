@@ -12,11 +12,15 @@ import pytest
 
 import cleaner
 from cleaner.ruleset import (
-    REGEX_TIMEOUT_S, CompiledRules, RuleError, Scope, builtin_packs, iter_rules, load_pack,
+    REGEX_TIMEOUT_S, CompiledRules, RuleError, Scope, builtin_packs, builtin_site_packs, iter_rules,
+    load_pack,
 )
 from contract import assert_partition, reason_problem
 
-PACKS = builtin_packs()
+# The site packs (rules/sites/<domain>.toml) are rules like any other: their
+# examples, reasons, prefixes (the domain: "bbc.co.uk.caption.media-label")
+# and backtracking are tested with the rest.
+PACKS = builtin_packs() + builtin_site_packs()
 RULES = list(iter_rules(PACKS))
 
 

@@ -170,6 +170,20 @@ class Cleaner:
         for compiled in self._compiled.values():
             compiled.clear_memo()
 
+    # Pickling carries the constructor's arguments only: the user's packs (as
+    # loaded RulePacks, so a worker needs no copy of the files), the options
+    # and whether the built-in packs are on.  The built-in packs, compiled
+    # alternations and memo are rebuilt on the other side, so a Cleaner
+    # ships to Dask/multiprocessing workers in a few hundred bytes instead
+    # of hundreds of KB, and each worker compiles its rules once.
+    def __getstate__(self) -> dict:
+        # packs = built-in packs + user packs, so any extra pack is built-in.
+        builtin = len(self.packs) > self._n_user
+        return {"rules": tuple(self.packs[len(self.packs) - self._n_user:]), "options": self.options, "builtin": builtin}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__init__(state["rules"], options=state["options"], builtin=state["builtin"])
+
     def _stopwords(self, language: str | None) -> frozenset[str]:
         pack = self._languages.get(language)
         return pack.stopwords if pack else frozenset()

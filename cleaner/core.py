@@ -15,7 +15,7 @@ import regex
 from .assemble import assemble
 from .blocks import Block
 from .classify import classify
-from .decide import decide
+from .decide import FAVOR, decide
 from .model import Result
 from .ruleset import (
     CompiledRules, RulePack, builtin_packs, builtin_site_packs, check_unique, iter_rules, load_pack,
@@ -63,9 +63,25 @@ class Options:
     """What a Cleaner does beyond its rules.
 
     `language` forces the rule pack instead of detecting it.
+
+    `favor` trades precision against recall:
+
+    - "balanced" (the default): how hard unknown lines are judged follows
+      the evidence of furniture on the page (see `decide.strictness`);
+    - "recall": for text that another extractor already cut from its page
+      (trafilatura, readability): only rules, trailer sections and teaser
+      excerpts remove anything, and every line no rule knows is kept;
+    - "precision": unknown short lines and lines that are not prose are
+      dropped as on a page full of furniture, even where few rules fire.
+      Clean articles lose more under it.
     """
 
     language: str | None = None
+    favor: str = "balanced"
+
+    def __post_init__(self) -> None:
+        if self.favor not in FAVOR:
+            raise ValueError(f"favor must be one of {', '.join(FAVOR)}, not {self.favor!r}")
 
 
 class Cleaner:
@@ -262,7 +278,7 @@ class Cleaner:
     ) -> Result:
         guard = [] if guard is None else guard
         classify(blocks, self._rules_for(language, sites), self._stopwords(language), guard)
-        decide(blocks, guard, containers)
+        decide(blocks, guard, containers, favor=self.options.favor)
         return assemble(source, blocks, language=language, encoding=encoding, warnings=guard)
 
     def clean_many(self, texts: Iterable[str]) -> Iterable[Result]:

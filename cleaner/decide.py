@@ -51,6 +51,10 @@ BAD_SHARE = 0.5
 EVIDENCE_LOW = 0.03
 EVIDENCE_HIGH = 0.12
 LENIENT_BELOW = 0.0
+# What the precision/recall preference (Options.favor) sets strictness to.
+FAVOR = ("balanced", "recall", "precision")
+LENIENT = -1.0
+PRECISION_STRICTNESS = 0.5
 
 TITLE_LOOKBACK = 12
 NEIGHBOUR_REACH = 8
@@ -74,13 +78,20 @@ TEASER_MIN_COUNT = 2
 _TRUNCATED = re.compile(r"(?:\.\.\.|…|\[…\]|\[\.\.\.\])[\"”’)\]]?$")
 
 
-def decide(blocks: list[Block], guard: list[str], containers: list | None = None) -> None:
+def decide(blocks: list[Block], guard: list[str], containers: list | None = None, favor: str = "balanced") -> None:
     """Set `drop` on every block that is not kept, and mark the title.
 
     `containers` (HTML input) are the elements that group paragraphs; the
     one holding most of the prose bounds where the body run is sought.
+    `favor` (see `Options`) overrides the evidence: "recall" judges every
+    document as a clean article, "precision" at least half as strictly as
+    a page full of furniture.
     """
     strict = strictness(blocks)
+    if favor == "recall":
+        strict = LENIENT
+    elif favor == "precision":
+        strict = max(strict, PRECISION_STRICTNESS)
     anchor = headline_anchor(blocks)
     start = 0 if anchor is None else anchor + 1
     stop = len(blocks)
@@ -98,8 +109,9 @@ def decide(blocks: list[Block], guard: list[str], containers: list | None = None
         # "Comments" link in the share bar above the story heads nothing.
         # In a clean article a "Don't miss" line near the top heads nothing
         # we should drop: there, only headings past the middle of the prose
-        # trail the article.
-        mark_sections(blocks, first if strict >= LENIENT_BELOW else _prose_middle(blocks), containers)
+        # trail the article.  Another extractor's output (favor="recall")
+        # is an article by assumption, so its trailer headings are trusted.
+        mark_sections(blocks, first if strict >= LENIENT_BELOW or favor == "recall" else _prose_middle(blocks), containers)
     first, last = body_run(blocks, strict, start, stop)
     if inside is not None and first >= 0:
         # The element that holds the article holds all of it: tables and

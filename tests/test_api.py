@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 import cleaner
-from cleaner import Category
+from cleaner import Category, Cleaner, Options
 from contract import assert_partition
 
 if sys.version_info >= (3, 11):
@@ -187,3 +187,47 @@ def test_public_api():
     for name in cleaner.__all__:
         assert hasattr(cleaner, name), name
     assert cleaner.__version__
+
+
+# --- the precision/recall preference ------------------------------------------
+
+_PAGE = "\n".join([
+    "Gazette", "Home", "News", "Sport", "Weather", "",
+    "Bridge reopens to cyclists after two years", "",
+    "The county council voted on Tuesday to reopen the old railway bridge to cyclists and walkers after a two-year closure.", "",
+    "Engineers found that the steel deck was sound, but the railings and the lighting had to be replaced first.", "",
+    "Cycling club notes", "",
+    "The work cost about 1.2 million dollars, most of it paid by a state grant that the council won last spring.", "",
+    "Gallery 12", "",
+    "Related Posts", "",
+    "Council approves budget", "",
+    "Share this:", "Facebook", "Twitter",
+])
+
+
+def test_favor_is_validated():
+    with pytest.raises(ValueError, match="favor"):
+        Options(favor="speed")
+
+
+def test_favor_recall_keeps_what_no_rule_names_and_precision_drops_more():
+    kept = {f: Cleaner(options=Options(favor=f)).clean(_PAGE) for f in ("recall", "balanced", "precision")}
+    for result in kept.values():
+        assert "The work cost about 1.2 million dollars" in result.text
+        # Rules and trailer sections act whatever the preference.
+        assert "Council approves budget" not in result.text
+        assert "Share this:" not in result.text
+    # A subheading between paragraphs stays in every mode.
+    assert all("Cycling club notes" in r.text for r in kept.values())
+    # An unknown short line after the last paragraph: kept when favouring
+    # recall, dropped when favouring precision.
+    assert "Gallery 12" in kept["recall"].text
+    assert "Gallery 12" not in kept["precision"].text
+    assert len(kept["recall"].text) >= len(kept["balanced"].text) >= len(kept["precision"].text)
+
+
+def test_favor_survives_pickling():
+    import pickle
+
+    c = pickle.loads(pickle.dumps(Cleaner(options=Options(favor="recall"))))
+    assert c.options.favor == "recall"

@@ -40,6 +40,10 @@ _DETECT_MIN_SHARE = 0.2
 _DETECT_MIN_SCRIPT_SHARE = 0.6
 # A long line, where prose is: 60 characters, or 20 Chinese or Japanese
 # characters in a row (a line of 20 of them holds as much as 60 Latin ones).
+# Rules of this language apply after the page's own language's rules (and
+# alone when no language is detected).
+FALLBACK_LANGUAGE = "en"
+
 _LONG_LINE = regex.compile(r"[^\r\n]{60,}|[^\r\n]{0,40}[\p{Han}\p{Hiragana}\p{Katakana}]{20}[^\r\n]{0,40}")
 
 
@@ -161,8 +165,9 @@ class Cleaner:
 
         Order is priority (the first matching rule decides): the site's
         packs (most specific domain first, the user's before the built-in
-        ones), the user's other packs, the language's pack, then the
-        language-independent core.
+        ones), the user's other packs, the language's pack, the English
+        pack (theme and widget strings are often left untranslated), then
+        the language-independent core.
         """
         key = (language, sites)
         if key not in self._compiled:
@@ -172,6 +177,11 @@ class Cleaner:
             packs += [p for p in self._user if p.language in (None, language)]
             if language in self._languages:
                 packs.append(self._languages[language])
+            if language != FALLBACK_LANGUAGE and FALLBACK_LANGUAGE in self._languages:
+                # Themes and widgets ship in English and are often left
+                # untranslated ("Share this:", "Leave a Reply" on a German
+                # blog): the English phrases come after the page's own.
+                packs.append(self._languages[FALLBACK_LANGUAGE])
             packs += self._builtin_shared
             self._compiled[key] = CompiledRules(iter_rules(packs))
         return self._compiled[key]

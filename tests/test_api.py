@@ -120,14 +120,26 @@ def test_language_detected():
     assert cleaner.clean("Hello").language is None
 
 
-def test_english_rules_apply_only_to_english():
-    # "Advertisement" is an English rule: forced to another language the
-    # line is not removed by that rule.
-    en = cleaner.clean(ARTICLE, language="en")
-    assert "en.ad.label" in [r.rule for r in en.removed]
+def test_english_rules_come_after_the_page_language():
+    # Themes and widgets ship in English and are often left untranslated:
+    # on a German page the English phrases still apply, after the German ones.
+    german = "\n\n".join([
+        "Der Gemeinderat hat am Dienstag beschlossen, die alte Brücke über den Fluss für Radfahrer und Fußgänger wieder zu öffnen.",
+        "Die Arbeiten kosten nach Angaben der Stadt rund 1,2 Millionen Euro und sollen im Frühjahr beginnen, wenn das Wetter es zulässt.",
+        "Anwohner auf beiden Seiten des Flusses hatten seit Jahren gefordert, dass die Brücke wieder geöffnet wird, weil der Umweg lang ist.",
+        "Leave a Reply",
+        "Das könnte Sie auch interessieren",
+        "Neue Radwege im Norden der Stadt",
+    ])
+    result = cleaner.clean(german)
+    assert result.language == "de"
+    assert_partition(german, result)
+    rules = {r.text: r.rule for r in result.removed}
+    assert rules["Leave a Reply"].startswith("en.")
+    assert rules["Das könnte Sie auch interessieren"].startswith("de.")
+    # Without a language, the English rules apply alone.
     other = cleaner.clean(ARTICLE, language="zz")
-    assert_partition(ARTICLE, other)
-    assert not [r.rule for r in other.removed if r.rule.startswith("en.")]
+    assert "en.ad.label" in [r.rule for r in other.removed]
 
 
 def test_text_input_has_no_encoding_and_a_bounded_confidence():

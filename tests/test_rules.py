@@ -13,7 +13,7 @@ import pytest
 import cleaner
 from cleaner.ruleset import (
     REGEX_TIMEOUT_S, CompiledRules, RuleError, Scope, builtin_packs, builtin_site_packs, iter_rules,
-    load_pack,
+    load_pack, parse_pack,
 )
 from contract import assert_partition, reason_problem
 
@@ -183,6 +183,25 @@ def test_broken_pack_names_file_and_rule(tmp_path, case):
     # The same error when the pack is handed to a Cleaner.
     with pytest.raises(RuleError, match="broken.toml"):
         cleaner.Cleaner(rules=[path])
+
+
+def test_trusted_pack_skips_the_compile_but_still_names_a_broken_rule(tmp_path):
+    # Built-in packs load without compiling each pattern (parse_pack(...,
+    # trusted=True)); a broken one is still named when its rules are compiled.
+    text = _pack(tmp_path, "trusted.toml", _rule(pattern="'''zorblax (deals'''")).read_text(encoding="utf-8")
+    pack = parse_pack(text, "trusted.toml", trusted=True)
+    with pytest.raises(RuleError, match=r"trusted.toml: rule 'test.promo': pattern does not compile"):
+        CompiledRules(pack.rules)
+    # The textual checks still run without the compile.
+    named = _pack(tmp_path, "named.toml", _rule(pattern="'''(?P<x>zorblax) deals'''")).read_text(encoding="utf-8")
+    with pytest.raises(RuleError, match="named groups"):
+        parse_pack(named, "named.toml", trusted=True)
+
+
+def test_every_builtin_pattern_compiles_on_its_own():
+    # What loading skips for the built-in packs, the suite does.
+    for rule in iter_rules(PACKS):
+        rule.compile()
 
 
 def test_invalid_toml_names_file(tmp_path):

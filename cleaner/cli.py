@@ -1,4 +1,4 @@
-"""The ``clean`` command: clean news articles from files or stdin.
+"""The ``clean`` command: clean news articles from files, directories, streams or stdin.
 
 Usage examples::
 
@@ -10,10 +10,19 @@ Usage examples::
     clean --format json a.txt b.txt      # one JSON object per input (JSON Lines)
     clean --rules mysite.toml a.txt      # extra rule packs (repeatable)
     clean --language en a.txt            # force the language instead of detecting it
+    clean --url https://x.com/a page.html  # the page's URL, for site rules
     clean --encoding cp1252 old.txt      # force an input encoding
     clean page.html                      # HTML: sniffed by extension or content
     clean --html saved.txt               # force HTML (--text forces plain text)
     clean -o out.txt article.txt         # write to a file instead of stdout
+    clean -j 4 -o clean/ crawl/          # a tree of files, 4 worker processes, one output per input
+    clean --timeout 10 'crawl/**/*.html' # a glob, 10 s per document at most
+    clean --jsonl --field text dump.jsonl      # JSON Lines records (see cleaner.streams)
+    clean --warc crawl.warc.gz > pages.jsonl   # the HTML responses of a WARC file
+    clean --report report.html a.html b.html   # also an HTML page showing every removal
+
+Batches (directories, globs, -o DIR, -j, --timeout, progress and summary)
+are run by ``cleaner.batch``; JSONL and WARC input by ``cleaner.streams``.
 
 Each input is plain text or HTML.  HTML is recognised by a ``.html``/``.htm``
 name or by its content (a leading ``<!DOCTYPE html``, ``<html``, ``<head`` or
@@ -34,7 +43,7 @@ as given, ``<stdin>`` for standard input) and ``"encoding"`` set to the codec
 that decoded the input.  Output is UTF-8.
 
 Errors are one line on stderr, ``clean: NAME: problem``; a bad input does not
-stop the others.  Exit status: 0 all inputs cleaned, 1 some inputs failed,
+stop the others.  Exit status: 0 all inputs cleaned, 1 some inputs failed or timed out,
 2 usage error or a broken rule file (nothing is processed), 130 interrupted,
 141 output pipe closed (as a native tool killed by SIGPIPE).
 """
@@ -44,14 +53,14 @@ from __future__ import annotations
 import argparse
 import codecs
 import dataclasses
+import inspect
 import json
 import logging
 import os
 import re
 import sys
-import traceback
 from pathlib import Path
-from typing import IO, Sequence
+from typing import IO, Any, Sequence
 
 from . import __version__
 from .core import Cleaner, Options
@@ -181,7 +190,7 @@ def looks_like_html(sample: str) -> bool:
     return sum(1 for _, _ in zip(range(HTML_MIN_TAGS), tags)) >= HTML_MIN_TAGS
 
 
-def is_html(data: bytes, arg: str, args: argparse.Namespace) -> bool:
+def is_html(data: bytes, arg: str, args: Any) -> bool:
     """Whether to clean one input as HTML: --html/--text, else its name, else its content."""
     if args.mode is not None:
         return args.mode == "html"
@@ -255,22 +264,26 @@ def decode(data: bytes, encoding: str | None = None) -> tuple[str, str]:
 # ---------------------------------------------------------------- cleaning
 
 
-def clean_input(cleaner: Cleaner, data: bytes, args: argparse.Namespace, arg: str = "-") -> Result:
+def clean_input(cleaner: Cleaner, data: bytes, args: Any, arg: str = "-", *, clean: Any = None) -> Result:
     """Clean one input's bytes with the chosen front end (`arg` names the input).
 
-    HTML bytes go to ``cleaner.clean_html`` undecoded, since it detects the
-    encoding itself (and records it in ``Result.encoding``); with
-    ``--encoding`` the CLI decodes them and passes the text.
+    `args` gives ``mode`` (--html/--text) and ``encoding``.  HTML bytes go to
+    ``clean_html`` undecoded, since it detects the encoding itself (and
+    records it in ``Result.encoding``); with ``--encoding`` the CLI decodes
+    them and passes the text.  `clean`, if given, is what cleans (an object
+    with ``clean``/``clean_html`` that adds the batch's url= and test hook);
+    else `cleaner` does.
     """
+    c = clean if clean is not None else cleaner
     if is_html(data, arg, args):
         if args.encoding is None:
             if _bom(data) is None and looks_binary(data[:SNIFF_SIZE]):
                 raise InputError("binary input, not text")
-            return cleaner.clean_html(data)
+            return c.clean_html(data)
         text, used = decode(data, args.encoding)
-        return dataclasses.replace(cleaner.clean_html(text), encoding=used)
+        return dataclasses.replace(c.clean_html(text), encoding=used)
     text, used = decode(data, args.encoding)
-    result = cleaner.clean(text)
+    result = c.clean(text)
     # The CLI did decode bytes, so say with what (the library fills this only
     # for the bytes it decodes itself).
     return dataclasses.replace(result, encoding=used)
@@ -350,17 +363,79 @@ def _encoding_name(value: str) -> str:
         raise argparse.ArgumentTypeError(f"unknown encoding {value!r}") from None
 
 
+
+def _positive_float(value: str) -> float:
+    try:
+        number = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {value!r}") from None
+    if not number > 0 or number == float("inf"):
+        raise argparse.ArgumentTypeError(f"must be a positive number of seconds: {value!r}")
+    return number
+
+
+def _jobs(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {value!r}") from None
+    if number < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 (one per CPU) or more: {value!r}")
+    return number or os.cpu_count() or 1
+
+
+_SIZE = re.compile(r"(\d+)\s*([kmg]i?b?)?", re.I)
+
+
+def _size(value: str) -> int:
+    """A byte count, with an optional K, M or G (powers of 1024).
+
+    >>> _size("64M"), _size("1000"), _size("2KiB")
+    (67108864, 1000, 2048)
+    """
+    m = _SIZE.fullmatch(value.strip())
+    if not m or int(m.group(1)) == 0:
+        raise argparse.ArgumentTypeError(f"not a positive size in bytes (K, M, G allowed): {value!r}")
+    unit = (m.group(2) or " ")[0].lower()
+    return int(m.group(1)) * {" ": 1, "k": 1 << 10, "m": 1 << 20, "g": 1 << 30}[unit]
+
+
+STREAM_HELP = """\
+batches:
+  Inputs are files, directories (walked recursively, in name order, hidden
+  names skipped) and glob patterns (* ? [..] and ** are expanded here too).
+  With several inputs, -o DIR writes one output per input below DIR,
+  mirroring the input tree (a/b.html -> DIR/a/b.txt, or .json); inputs are
+  never modified.  -j N cleans in N worker processes; output order is input
+  order whatever N is.  --timeout SECONDS skips a document that takes longer
+  (reported, exit status 1).  A progress bar and an end summary appear on
+  stderr when it is a terminal (--progress/--summary force them).
+
+streams:
+  --jsonl reads JSON Lines (files or stdin) and writes each record back with
+  a "clean" key (--output-key) added: Result.to_dict() of the field, i.e.
+  text, title, language, encoding, confidence, segments, removed, warnings;
+  offsets index the field's string.  Other keys pass through untouched.  Bad
+  lines are reported with their line number and skipped.
+  --warc reads WARC files (.warc or .warc.gz) and writes one JSON line per
+  HTML response: url, record_id, date, then Result.to_dict().  A record, or
+  an HTTP body, that inflates past --max-record-bytes is reported, not read.
+"""
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog=PROG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
         description="Strip scraped cruft (related posts, ads, bios, comment prompts, menus) "
         "from news articles and print the clean body text.",
-        epilog="Offsets are str indices into the decoded input, markup included for HTML "
-        "(a byte order mark is not counted). "
-        "Exit status: 0 ok, 1 some inputs failed, 2 usage or rule file error.",
+        epilog=STREAM_HELP + "\nOffsets are str indices into the decoded input, markup included for HTML "
+        "(a byte order mark is not counted).\n"
+        "Exit status: 0 ok, 1 some inputs failed or timed out, 2 usage or rule file error.",
     )
-    parser.add_argument("files", nargs="*", metavar="FILE", help="input files; none or '-' reads stdin")
-    parser.add_argument("--format", choices=("text", "json"), default="text",
+    parser.add_argument("files", nargs="*", metavar="FILE",
+                        help="input files, directories or glob patterns; none or '-' reads stdin")
+    parser.add_argument("--format", choices=("text", "json"), default=None,
                         help="text: the clean body (default); json: Result.to_dict() per input, one per line")
     parser.add_argument("--explain", action="store_true",
                         help="after the text, list every removal with category, rule, span and text "
@@ -370,6 +445,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--rules", action="append", default=[], metavar="FILE",
                         help="an extra rule pack (TOML); repeatable; its rules take priority")
     parser.add_argument("--language", metavar="CODE", help="the article language (default: detected)")
+    parser.add_argument("--url", metavar="URL", help="the page's URL, for site rules (streams: the default "
+                        "for records without one)")
     parser.add_argument("--encoding", type=_encoding_name, metavar="NAME",
                         help="decode inputs with this codec (default for text: UTF-8, or UTF-16/32 by BOM; "
                         "for HTML: BOM, then <meta charset>, then detection)")
@@ -378,9 +455,37 @@ def build_parser() -> argparse.ArgumentParser:
                       help="read every input as HTML (default: sniff each input by name and content)")
     mode.add_argument("--text", dest="mode", action="store_const", const="text",
                       help="read every input as plain text, even if it looks like HTML")
-    parser.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
+    parser.add_argument("-o", "--output", metavar="PATH",
+                        help="write to PATH instead of stdout: a file, or with several inputs (or an "
+                        "existing directory, or a trailing /) a directory with one output per input")
     parser.add_argument("--debug", action="store_true", help="show a traceback for internal errors")
     parser.add_argument("--version", action="version", version=f"{PROG} (news-cleaner) {__version__}")
+
+    group = parser.add_argument_group("batches")
+    group.add_argument("-j", "--jobs", type=_jobs, default=1, metavar="N",
+                       help="clean in N worker processes (0: one per CPU; default 1)")
+    group.add_argument("--timeout", type=_positive_float, metavar="SECONDS",
+                       help="time budget per document; one that takes longer is reported and skipped")
+    group.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
+                       help="a progress bar on stderr (default: when stderr is a terminal)")
+    group.add_argument("--summary", action=argparse.BooleanOptionalAction, default=None,
+                       help="a summary on stderr at the end (default: for several documents "
+                       "when stderr is a terminal)")
+    group.add_argument("--report", metavar="FILE.html",
+                       help="also write an HTML page showing what was removed from every document")
+
+    group = parser.add_argument_group("streams")
+    kind = group.add_mutually_exclusive_group()
+    kind.add_argument("--jsonl", action="store_true", help="inputs are JSON Lines records (see below)")
+    kind.add_argument("--warc", action="store_true", help="inputs are WARC files, .warc or .warc.gz (see below)")
+    field = group.add_mutually_exclusive_group()
+    field.add_argument("--field", metavar="KEY", help="JSONL: the key that holds plain text (default: text)")
+    field.add_argument("--html-field", metavar="KEY", help="JSONL: the key that holds HTML")
+    group.add_argument("--url-field", metavar="KEY", help="JSONL: the key that holds the page URL")
+    group.add_argument("--output-key", metavar="KEY", default="clean",
+                       help="JSONL: the key the result is added under (default: clean)")
+    group.add_argument("--max-record-bytes", type=_size, default=streams.MAX_RECORD_BYTES, metavar="SIZE",
+                       help="WARC/JSONL: the most a record may inflate to (default: 64M)")
     return parser
 
 
@@ -391,11 +496,16 @@ def _error(name: str | None, problem: str) -> None:
 
 def _make_cleaner(args: argparse.Namespace) -> Cleaner:
     """The Cleaner for this run; raises RuleError, or UsageError for an unknown language."""
-    cleaner = Cleaner(rules=args.rules, options=Options(language=args.language))
-    if args.language is not None:
+    return build_cleaner(tuple(args.rules), args.language)
+
+
+def build_cleaner(rules: Sequence[str], language: str | None) -> Cleaner:
+    """A Cleaner with extra rule packs and a forced language (workers call this too)."""
+    cleaner = Cleaner(rules=rules, options=Options(language=language))
+    if language is not None:
         known = sorted({p.language for p in cleaner.packs if p.language})
-        if args.language not in known:
-            raise UsageError(f"no rule pack for language {args.language!r} (available: {', '.join(known) or 'none'})")
+        if language not in known:
+            raise UsageError(f"no rule pack for language {language!r} (available: {', '.join(known) or 'none'})")
     return cleaner
 
 
@@ -411,6 +521,8 @@ def _open_output(path: str, inputs: Sequence[str]) -> IO[str]:
     for arg in inputs:
         if arg != "-" and os.path.exists(path) and os.path.exists(arg) and os.path.samefile(path, arg):
             raise UsageError(f"{path}: output file is also an input")
+    if os.path.isdir(path):
+        raise UsageError(f"{path}: is a directory (streams write one output file)")
     try:
         # newline="": write the text's own line ends, as they were in the input.
         return open(path, "w", encoding="utf-8", newline="")
@@ -418,39 +530,136 @@ def _open_output(path: str, inputs: Sequence[str]) -> IO[str]:
         raise UsageError(f"{path}: cannot write: {(exc.strerror or str(exc)).lower()}") from None
 
 
-def run(args: argparse.Namespace, out: IO[str]) -> int:
-    """Clean every input in turn, writing to `out`; returns the exit status."""
+def _check_options(args: argparse.Namespace) -> None:
+    """Usage errors that argparse cannot see (exit 2 before any input is read)."""
+    if args.field is not None or args.html_field is not None:
+        args.jsonl = True  # --field implies --jsonl
+    stream = "--jsonl" if args.jsonl else "--warc" if args.warc else None
+    if stream is None:
+        for flag, value in (("--url-field", args.url_field), ("--output-key", args.output_key != "clean" or None)):
+            if value:
+                raise UsageError(f"{flag} needs --jsonl")
+    elif args.format == "text":
+        raise UsageError(f"{stream} writes JSON Lines; --format text does not apply")
+    if args.warc and (args.field or args.html_field or args.url_field):
+        raise UsageError("--field, --html-field and --url-field are for --jsonl, not --warc")
+
+
+def _accepts_url() -> bool:
+    return all("url" in inspect.signature(m).parameters for m in (Cleaner.clean, Cleaner.clean_html))
+
+
+def _is_many(inputs: Sequence[str]) -> bool:
+    """Whether the inputs may be more than one document (so -o names a directory)."""
+    if len(inputs) > 1:
+        return True
+    arg = inputs[0]
+    return arg != "-" and (os.path.isdir(arg) or (not os.path.lexists(arg) and batch._has_magic(arg)))
+
+
+def _count_lines(paths: Sequence[str]) -> int:
+    total = 0
+    for path in paths:
+        with open(path, "rb") as f:
+            for chunk in iter(lambda: f.read(1 << 20), b""):
+                total += chunk.count(b"\n")
+    return total
+
+
+def _run(args: argparse.Namespace) -> int:
+    _check_options(args)
+    if args.jobs > 1 or args.timeout is not None:
+        # Worker processes clean: each builds its own Cleaner (a rule error
+        # comes back from the first and stops the run); this process needs none.
+        batch.prestart(warm_all=args.timeout is not None)
+        cleaner: Any = batch.CleanerSpec(tuple(args.rules), args.language)
+    else:
+        cleaner = _make_cleaner(args)
+    if args.url and not _accepts_url():
+        raise UsageError("--url: this version of cleaner has no site rules (Cleaner.clean takes no url=)")
     inputs = args.files or ["-"]
-    several = len(inputs) > 1
-    failed = 0
-    cleaner = _make_cleaner(args)
-    for i, arg in enumerate(inputs):
-        name = display_name(arg)
-        try:
-            result = clean_input(cleaner, read_input(arg), args, arg)
-        except InputError as exc:
-            _error(name, str(exc))
-            failed += 1
-            continue
-        except (KeyboardInterrupt, BrokenPipeError):
-            raise
-        except Exception as exc:  # a library bug must not hide the other inputs
-            if args.debug:
-                traceback.print_exc()
-            _error(name, f"internal error: {type(exc).__name__}: {exc}"[:300].splitlines()[0])
-            failed += 1
-            continue
-        if args.format == "json":
-            out.write(render_json(result, name))
-            continue
-        if several and not args.no_header:
-            out.write(("\n" if i else "") + f"==> {name} <==\n")
-        out.write(render_text(result))
-        if args.explain:
-            out.write(("\n" if result.text else "") + render_explain(result))
-        out.flush()
-    out.flush()
-    return EXIT_SOME_FAILED if failed else EXIT_OK
+    tty = bool(getattr(sys.stderr, "isatty", lambda: False)())
+    config = batch.Config(
+        mode=args.mode, encoding=args.encoding, format=args.format or "text", explain=args.explain,
+        url=args.url, keep_results=args.report is not None, debug=args.debug,
+        stall_marker=os.environ.get(batch.STALL_ENV) or None,
+        field=args.field, html_field=args.html_field, url_field=args.url_field, output_key=args.output_key,
+    )
+    summary = batch.Summary()
+    count = None
+    out: IO[str] | None = None
+    skip_dir = None
+    if args.jsonl or args.warc:
+        if args.jsonl:
+            tasks: Any = streams.jsonl_tasks(inputs, args.max_record_bytes)
+            files = [a for a in inputs if a != "-"]
+            if files and len(files) == len(inputs) and all(os.path.isfile(a) for a in files):
+                count = lambda: _count_lines(files)  # noqa: E731
+        else:
+            reader = streams.WarcReader(inputs, args.max_record_bytes)
+            tasks = _counting_skips(reader, summary)
+        out = _open_output(args.output, inputs) if args.output else None
+        sink: Any = batch.StreamSink(out or _stdout(), headers=False)
+    else:
+        to_dir = bool(args.output) and (
+            args.output.endswith(("/", os.sep)) or os.path.isdir(args.output) or _is_many(inputs))
+        if to_dir:
+            if os.path.exists(args.output) and not os.path.isdir(args.output):
+                raise UsageError(f"{args.output}: several inputs need an output directory, not a file")
+            for arg in inputs:
+                if arg != "-" and os.path.isdir(arg) and os.path.exists(args.output) \
+                        and os.path.samefile(arg, args.output):
+                    raise UsageError(f"{args.output}: the output directory is also an input directory")
+            try:
+                sink = batch.DirSink(args.output, ".json" if args.format == "json" else ".txt", inputs)
+            except OSError as exc:
+                raise UsageError(f"{args.output}: cannot write: {(exc.strerror or str(exc)).lower()}") from None
+            skip_dir = args.output
+        else:
+            out = _open_output(args.output, inputs) if args.output else None
+            headers = _is_many(inputs) and not args.no_header and args.format != "json"
+            sink = batch.StreamSink(out or _stdout(), headers=headers)
+        tasks = batch.file_tasks(batch.iter_sources(inputs, skip_dir))
+        if inputs != ["-"]:
+            count = lambda: sum(1 for _ in batch.iter_sources(inputs, skip_dir))  # noqa: E731
+    report = None
+    try:
+        report = _open_report(args.report) if args.report else None
+        progress = batch.Progress(args.progress if args.progress is not None else tty, count)
+        return batch.run(
+            tasks, sink, cleaner=cleaner, config=config, jobs=args.jobs, timeout=args.timeout,
+            progress=progress, summary=summary, report=report,
+            show_summary=args.summary if args.summary is not None else (None if tty else False),
+        )
+    finally:
+        if report is not None:
+            report.close()
+        if out is not None:
+            out.close()
+
+
+def _counting_skips(reader: Any, summary: Any) -> Any:
+    # The summary counts the WARC records that were not HTML responses.
+    for task in reader.tasks():
+        summary.skipped = reader.skipped
+        yield task
+    summary.skipped = reader.skipped
+
+
+def _stdout() -> IO[str]:
+    _utf8_stdout()
+    return sys.stdout
+
+
+def _open_report(path: str) -> Any:
+    try:
+        from .report import ReportWriter
+    except ImportError as exc:
+        raise UsageError(f"--report is not available: {exc}") from None
+    try:
+        return ReportWriter(path, title="clean report")
+    except OSError as exc:
+        raise UsageError(f"{path}: cannot write: {(exc.strerror or str(exc)).lower()}") from None
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -463,25 +672,19 @@ def main(argv: list[str] | None = None) -> int:
     # Bytes that cannot be decoded are recorded in Result.warnings (and shown
     # by --explain); bs4's own log line about them would be stray stderr.
     logging.getLogger("bs4.dammit").setLevel(logging.ERROR)
-    out: IO[str] | None = None
     try:
-        if args.output:
-            out = _open_output(args.output, args.files)
-        else:
-            _utf8_stdout()
-            out = sys.stdout
-        return run(args, out)
+        return _run(args)
     except (RuleError, UsageError) as exc:
         _error(None, str(exc))
         return EXIT_USAGE
+    except batch.WorkerFailed as exc:
+        _error(None, str(exc))
+        return EXIT_SOME_FAILED
     except KeyboardInterrupt:
         return EXIT_INTERRUPTED
     except BrokenPipeError:
         _silence_stdout()
         return EXIT_BROKEN_PIPE
-    finally:
-        if out is not None and out is not sys.stdout:
-            out.close()
 
 
 def _silence_stdout() -> None:
@@ -493,5 +696,14 @@ def _silence_stdout() -> None:
         pass
 
 
+# The batch and stream machinery uses the reading and rendering functions
+# above; imported last because they import this module.
+from . import batch, streams  # noqa: E402
+
 if __name__ == "__main__":
-    sys.exit(main())
+    # `python -m cleaner.cli`: run the package's copy of this module, so that
+    # the functions pickled for worker processes and the exception classes
+    # they raise are the ones cleaner.batch knows (not __main__'s).
+    from cleaner.cli import main as _main
+
+    sys.exit(_main())

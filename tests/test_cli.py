@@ -267,10 +267,11 @@ def test_missing_file(capsys, tmp_path):
     assert_one_error_line(err, str(path), "no such file")
 
 
-def test_directory(capsys, tmp_path):
+def test_empty_directory(capsys, tmp_path):
+    # A directory is walked for files (tests/test_batch.py); one with none is an error.
     code, out, err = run_cli(capsys, tmp_path)
     assert code == 1 and out == ""
-    assert_one_error_line(err, str(tmp_path), "is a directory")
+    assert_one_error_line(err, str(tmp_path), "no files in directory")
 
 
 @pytest.mark.parametrize("data", [

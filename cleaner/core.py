@@ -296,7 +296,10 @@ class Cleaner:
     ) -> Result:
         guard = [] if guard is None else guard
         classify(blocks, self._rules_for(language, sites), self._stopwords(language), guard)
-        decide(blocks, guard, containers, favor=self.options.favor)
+        # Text input in a language without a pack has neither phrase rules
+        # nor markup to show its menus; its layout has to (HTML has cues).
+        phrase_rules = containers is not None or language is None or bool(self._stopwords(language))
+        decide(blocks, guard, containers, favor=self.options.favor, phrase_rules=phrase_rules)
         return assemble(source, blocks, language=language, encoding=encoding, warnings=guard)
 
     def clean_many(self, texts: Iterable[str]) -> Iterable[Result]:

@@ -257,3 +257,29 @@ def test_arabic_pack_counts_the_split_article():
     prose = measure(AR_PROSE)
     share = stop_ratio(sum(t in ar.stopwords for t in prose.tokens), prose)
     assert share >= GOOD_MIN_STOP  # Arabic news prose reads as prose
+
+
+# --- a language without a pack: the layout stands in for phrase rules ---------
+
+_JA_PROSE = [
+    "先日、市議会は老朽化した鉄道橋を自転車と歩行者のために再開することを賛成多数で決めました。",
+    "技術者の調査によると、橋の床板は健全でしたが、手すりと照明は交換が必要だということです。",
+    "工事費はおよそ一億二千万円で、その大部分は昨年春に市が獲得した県の補助金でまかなわれます。",
+    "川の両岸に住む人々は、迂回路で通学に二十分余計にかかるとして、長年再開を求めてきました。",
+]
+_JA_MENU = ["ホーム", "ニュース", "スポーツ", "天気", "お問い合わせ", "サイトマップ", "採用情報", "会社概要"]
+
+
+def test_japanese_page_text_loses_its_menus_without_a_pack():
+    page = "\n".join(_JA_MENU) + "\n\n" + "\n\n".join(_JA_PROSE) + "\n\n" + "\n".join(_JA_MENU[:4])
+    result = cleaner.clean(page)
+    assert result.language == "ja"
+    assert all(p in result.text for p in _JA_PROSE)
+    assert not any(m in result.text for m in _JA_MENU), result.text
+
+
+def test_clean_japanese_article_stays_whole_without_a_pack():
+    article = "\n\n".join(_JA_PROSE)
+    result = cleaner.clean(article)
+    assert result.language == "ja"
+    assert not result.removed and result.title is None

@@ -420,7 +420,8 @@ _FATAL = "fatal"
 
 @dataclass(frozen=True)
 class CleanerSpec:
-    """How to build the run's Cleaner: extra rule packs and a forced language (picklable).
+    """How to build the run's Cleaner: extra rule packs, a forced language and the
+    precision/recall preference (picklable).
 
     A worker builds it once; the default one it does not even build, but
     takes from the forkserver (see cleaner._preload).
@@ -428,9 +429,10 @@ class CleanerSpec:
 
     rules: tuple[str, ...] = ()
     language: str | None = None
+    favor: str = "balanced"
 
     def build(self) -> Cleaner:
-        return cli.build_cleaner(self.rules, self.language)
+        return cli.build_cleaner(self.rules, self.language, self.favor)
 
 
 CleanerSource = Union[Cleaner, CleanerSpec]

@@ -10,6 +10,7 @@ Usage examples::
     clean --format json a.txt b.txt      # one JSON object per input (JSON Lines)
     clean --rules mysite.toml a.txt      # extra rule packs (repeatable)
     clean --language en a.txt            # force the language instead of detecting it
+    clean --favor recall extracted.txt   # text another extractor already cut from its page
     clean --url https://x.com/a page.html  # the page's URL, for site rules
     clean --encoding cp1252 old.txt      # force an input encoding
     clean page.html                      # HTML: sniffed by extension or content
@@ -64,6 +65,7 @@ from typing import IO, Any, Sequence
 
 from . import __version__
 from .core import Cleaner, Options
+from .decide import FAVOR
 from .model import Result
 from .ruleset import RuleError
 
@@ -445,6 +447,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--rules", action="append", default=[], metavar="FILE",
                         help="an extra rule pack (TOML); repeatable; its rules take priority")
     parser.add_argument("--language", metavar="CODE", help="the article language (default: detected)")
+    parser.add_argument(
+        "--favor", choices=FAVOR, default="balanced",
+        help="precision/recall preference: 'recall' for text another extractor already "
+             "cut from its page (only rules and trailer sections remove); 'precision' drops "
+             "unknown short lines even where few rules fire (default: balanced)")
     parser.add_argument("--url", metavar="URL", help="the page's URL, for site rules (streams: the default "
                         "for records without one)")
     parser.add_argument("--encoding", type=_encoding_name, metavar="NAME",
@@ -496,12 +503,13 @@ def _error(name: str | None, problem: str) -> None:
 
 def _make_cleaner(args: argparse.Namespace) -> Cleaner:
     """The Cleaner for this run; raises RuleError, or UsageError for an unknown language."""
-    return build_cleaner(tuple(args.rules), args.language)
+    return build_cleaner(tuple(args.rules), args.language, args.favor)
 
 
-def build_cleaner(rules: Sequence[str], language: str | None) -> Cleaner:
-    """A Cleaner with extra rule packs and a forced language (workers call this too)."""
-    cleaner = Cleaner(rules=rules, options=Options(language=language))
+def build_cleaner(rules: Sequence[str], language: str | None, favor: str = "balanced") -> Cleaner:
+    """A Cleaner with extra rule packs, a forced language and a precision/recall
+    preference (workers call this too)."""
+    cleaner = Cleaner(rules=rules, options=Options(language=language, favor=favor))
     if language is not None:
         known = sorted({p.language for p in cleaner.packs if p.language})
         if language not in known:
@@ -572,7 +580,7 @@ def _run(args: argparse.Namespace) -> int:
         # Worker processes clean: each builds its own Cleaner (a rule error
         # comes back from the first and stops the run); this process needs none.
         batch.prestart(warm_all=args.timeout is not None)
-        cleaner: Any = batch.CleanerSpec(tuple(args.rules), args.language)
+        cleaner: Any = batch.CleanerSpec(tuple(args.rules), args.language, args.favor)
     else:
         cleaner = _make_cleaner(args)
     if args.url and not _accepts_url():

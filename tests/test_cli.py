@@ -636,3 +636,28 @@ def test_looks_like_html():
     assert not cli.looks_like_html("Storm closes schools\n\nHeavy snow closed all schools.")
     assert not cli.looks_like_html("Use <b> for bold.")
     assert not cli.looks_like_html("<htmlish> is not a tag we know")
+
+
+def test_favor_recall_keeps_what_balanced_drops(tmp_path):
+    # An unknown short line after the last paragraph: dropped on a page,
+    # kept when the text is said to be another extractor's output.
+    text = "\n\n".join([
+        "Home", "News", "Sport",
+        "The county council voted on Tuesday to reopen the old railway bridge to cyclists and walkers after a two-year closure.",
+        "Engineers found that the steel deck was sound, but the railings and the lighting had to be replaced before anyone could use it.",
+        "Gallery 12",
+        "Related Posts", "Council approves budget",
+        "Share this:", "Facebook",
+    ])
+    path = tmp_path / "a.txt"
+    path.write_text(text, encoding="utf-8")
+    precise = subprocess.run([sys.executable, "-m", "cleaner.cli", "--favor", "precision", str(path)],
+                             capture_output=True, text=True)
+    recall = subprocess.run([sys.executable, "-m", "cleaner.cli", "--favor", "recall", str(path)],
+                            capture_output=True, text=True)
+    assert precise.returncode == 0 and recall.returncode == 0, precise.stderr + recall.stderr
+    assert "Gallery 12" in recall.stdout and "Gallery 12" not in precise.stdout
+    assert "Council approves budget" not in recall.stdout
+    bad = subprocess.run([sys.executable, "-m", "cleaner.cli", "--favor", "speed", str(path)],
+                         capture_output=True, text=True)
+    assert bad.returncode == 2 and "favor" in bad.stderr and "Traceback" not in bad.stderr

@@ -98,8 +98,11 @@ REGEX_TIMEOUT_S = 0.25
 
 # Rule answers for blocks up to MEMO_MAX_CHARS long are remembered per
 # compiled rule set, up to MEMO_SIZE of them (then the memo starts afresh).
+# A site's menus and footers are a few hundred lines; 20,000 answers hold
+# many sites' worth in a few MB (100,000 grew a worker by 30 MB over a
+# batch of 100,000 documents).
 MEMO_MAX_CHARS = 200
-MEMO_SIZE = 100_000
+MEMO_SIZE = 20_000
 
 
 @dataclass(frozen=True)

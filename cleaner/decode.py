@@ -24,6 +24,9 @@ _META_CHARSET = re.compile(
     rb"""<meta[^>]{0,500}?charset\s*=\s*["']?\s*([A-Za-z0-9._:-]{1,40})""", re.I
 )
 _SNIFF_BYTES = 4096
+# Undecodable bytes a declared encoding may meet before it counts as a lie:
+# this many, or one in a thousand bytes of the page.
+MAX_STRAY_BYTES = 8
 
 
 # Labels that browsers read as another encoding (the WHATWG Encoding
@@ -67,7 +70,17 @@ def decode_html(data: bytes) -> tuple[str, str, bool]:
         try:
             return data.decode(declared), declared, False
         except UnicodeDecodeError:
-            pass  # the declaration lies; detect instead
+            pass
+        # A few bytes the declared encoding leaves undefined (0x81 in
+        # windows-1252) are a damaged page, decoded as the page says, with
+        # U+FFFD, as a browser does; many are a declaration that lies, and
+        # detection decides.  (Detection's answer for a few stray bytes
+        # depends on which detector is installed: cp437 with
+        # charset-normalizer, windows-1252 with chardet.)
+        text = data.decode(declared, errors="replace")
+        bad = text.count("\ufffd") - data.count(b"\xef\xbf\xbd")
+        if bad <= max(MAX_STRAY_BYTES, len(data) // 1000):
+            return text, declared, True
     # Most undeclared pages are UTF-8, and a strict UTF-8 decode that
     # succeeds is almost never wrong; detection (chardet) is slow.
     try:

@@ -131,12 +131,9 @@ def _splice(line: bytes, key: str, value: dict) -> str | None:
 
 def jsonl_tasks(paths: list[str], limit: int = MAX_RECORD_BYTES) -> Iterator[RecordTask | batch.FailedTask]:
     """A task per non-blank line of every file (``-`` is stdin), lazily."""
-    for path in paths:
-        name = cli.display_name(path)
-        try:
-            stream = _open_binary(path)
-        except cli.InputError as exc:
-            yield batch.FailedTask(name, str(exc))
+    for name, stream in _each_input(paths):
+        if isinstance(stream, batch.FailedTask):
+            yield stream
             continue
         with stream as f:
             lineno = 0
@@ -157,6 +154,16 @@ def jsonl_tasks(paths: list[str], limit: int = MAX_RECORD_BYTES) -> Iterator[Rec
                     continue
                 if line.strip():
                     yield RecordTask(f"{name}: line {lineno}", line)
+
+
+def _each_input(paths: list[str]) -> Iterator[tuple[str, IO[bytes] | batch.FailedTask]]:
+    """Each input's display name with its open stream, or the failure to open it."""
+    for path in paths:
+        name = cli.display_name(path)
+        try:
+            yield name, _open_binary(path)
+        except cli.InputError as exc:
+            yield name, batch.FailedTask(name, str(exc))
 
 
 def _open_binary(path: str) -> IO[bytes]:
@@ -396,12 +403,9 @@ class WarcReader:
         self.skipped = 0
 
     def tasks(self) -> Iterator[WarcTask | batch.FailedTask]:
-        for path in self.paths:
-            name = cli.display_name(path)
-            try:
-                stream = _open_binary(path)
-            except cli.InputError as exc:
-                yield batch.FailedTask(name, str(exc))
+        for name, stream in _each_input(self.paths):
+            if isinstance(stream, batch.FailedTask):
+                yield stream
                 continue
             with stream as f:
                 yield from self._file(name, f)

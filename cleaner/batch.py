@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import contextlib
 import fnmatch
-import inspect
 import multiprocessing
 import multiprocessing.connection
 import os
@@ -120,18 +119,6 @@ class Context:
     def __init__(self, cleaner: Cleaner, config: Config) -> None:
         self.cleaner = cleaner
         self.config = config
-        self._takes_url: dict[Any, bool] = {}
-
-    def _kwargs(self, method: Callable[..., Result], url: str | None) -> dict[str, Any]:
-        # url= is passed only when there is one, and only to a Cleaner whose
-        # methods take it, so older or wrapped Cleaners keep working.
-        url = url or self.config.url
-        if not url:
-            return {}
-        key = getattr(method, "__func__", method)
-        if key not in self._takes_url:
-            self._takes_url[key] = "url" in inspect.signature(method).parameters
-        return {"url": url} if self._takes_url[key] else {}
 
     def stall_if_marked(self, content: bytes | str) -> None:
         """The test hook: never return for a document that carries the marker."""
@@ -145,11 +132,11 @@ class Context:
 
     def clean(self, text: str, url: str | None = None) -> Result:
         self.stall_if_marked(text)
-        return self.cleaner.clean(text, **self._kwargs(self.cleaner.clean, url))
+        return self.cleaner.clean(text, url=url or self.config.url or None)
 
     def clean_html(self, html: str | bytes, url: str | None = None) -> Result:
         self.stall_if_marked(html)
-        return self.cleaner.clean_html(html, **self._kwargs(self.cleaner.clean_html, url))
+        return self.cleaner.clean_html(html, url=url or self.config.url or None)
 
 
 def execute(ctx: Context, task: Task) -> Outcome:

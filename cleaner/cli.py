@@ -54,7 +54,6 @@ from __future__ import annotations
 import argparse
 import codecs
 import dataclasses
-import inspect
 import json
 import logging
 import os
@@ -553,10 +552,6 @@ def _check_options(args: argparse.Namespace) -> None:
         raise UsageError("--field, --html-field and --url-field are for --jsonl, not --warc")
 
 
-def _accepts_url() -> bool:
-    return all("url" in inspect.signature(m).parameters for m in (Cleaner.clean, Cleaner.clean_html))
-
-
 def _is_many(inputs: Sequence[str]) -> bool:
     """Whether the inputs may be more than one document (so -o names a directory)."""
     if len(inputs) > 1:
@@ -583,8 +578,6 @@ def _run(args: argparse.Namespace) -> int:
         cleaner: Any = batch.CleanerSpec(tuple(args.rules), args.language, args.favor)
     else:
         cleaner = _make_cleaner(args)
-    if args.url and not _accepts_url():
-        raise UsageError("--url: this version of cleaner has no site rules (Cleaner.clean takes no url=)")
     inputs = args.files or ["-"]
     tty = bool(getattr(sys.stderr, "isatty", lambda: False)())
     config = batch.Config(

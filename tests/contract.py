@@ -364,3 +364,18 @@ def assert_html_partition(source: str | bytes, result: Result, *, coverage: bool
     """Assert the provenance contract of DESIGN.md for HTML input."""
     problems = html_partition_problems(source, result, coverage=coverage)
     assert not problems, "HTML provenance contract broken:\n  " + "\n  ".join(problems[:20])
+
+
+def spy_on_urls(monkeypatch) -> list:
+    """Record the `url=` of every `Cleaner.clean` call (which still cleans)."""
+    import cleaner
+
+    seen: list = []
+    real = cleaner.Cleaner.clean
+
+    def clean(self, text, *, language=None, url=None):
+        seen.append(url)
+        return real(self, text, language=language, url=url)
+
+    monkeypatch.setattr(cleaner.Cleaner, "clean", clean)
+    return seen

@@ -23,6 +23,7 @@ import pytest
 import cleaner
 from cleaner import batch
 from cleaner.cli import main
+from contract import spy_on_urls
 
 BODY = "Heavy snow closed all schools in the county on Monday, officials said. " * 3
 
@@ -352,32 +353,13 @@ def test_progress_bar_on_request(capsys, many):
 
 
 def test_url_reaches_the_cleaner(capsys, tmp_path, monkeypatch):
-    seen = []
-    real = cleaner.Cleaner.clean
-
-    def clean(self, text, *, language=None, url=None):
-        seen.append(url)
-        return real(self, text, language=language)
-
-    monkeypatch.setattr(cleaner.Cleaner, "clean", clean)
-    if "url" not in __import__("inspect").signature(cleaner.Cleaner.clean_html).parameters:
-        real_html = cleaner.Cleaner.clean_html
-        monkeypatch.setattr(cleaner.Cleaner, "clean_html",
-                            lambda self, html, *, language=None, url=None: real_html(self, html, language=language))
+    seen = spy_on_urls(monkeypatch)
     path = write(tmp_path / "a.txt", article(1))
     code, out, _ = run_cli(capsys, "--url", "https://example.com/news/1", path)
     assert code == 0 and "Heavy snow closed" in out
     assert seen == ["https://example.com/news/1"]
 
 
-def test_url_needs_a_cleaner_that_takes_it(capsys, tmp_path, monkeypatch):
-    monkeypatch.setattr(cleaner.Cleaner, "clean", lambda self, text, *, language=None: None)
-    code, out, err = run_cli(capsys, "--url", "https://example.com/", write(tmp_path / "a.txt", "x"))
-    assert code == 2 and out == "" and "--url" in err and len(err.splitlines()) == 1
-
-
-@pytest.mark.skipif("url" not in __import__("inspect").signature(cleaner.Cleaner.clean).parameters,
-                    reason="Cleaner.clean has no url= yet")
 def test_url_with_the_real_cleaner(capsys, tmp_path):
     path = write(tmp_path / "a.txt", article(1))
     code, out, err = run_cli(capsys, "--url", "https://example.com/news/1", "--format", "json", path)

@@ -373,7 +373,7 @@ def test_language_option(capsys, tmp_path):
 
 
 def test_internal_error_is_one_line(capsys, tmp_path, monkeypatch):
-    def boom(self, text, *, language=None):
+    def boom(self, text, *, language=None, url=None):
         raise RuntimeError("decide fell over\nsecond line")
 
     monkeypatch.setattr(cleaner.Cleaner, "clean", boom)

@@ -18,6 +18,7 @@ from warcio.warcwriter import WARCWriter
 import cleaner
 from cleaner import batch
 from cleaner.cli import main
+from contract import spy_on_urls
 
 BODY = "Heavy snow closed all schools in the county on Monday, officials said. " * 3
 ARTICLE = f"Storm closes schools\n\n{BODY}\n\nLeave a Reply\n\nYour email address will not be published.\n"
@@ -118,14 +119,7 @@ def test_jsonl_from_stdin_to_a_file_with_jobs(capsys, tmp_path, monkeypatch):
 
 
 def test_jsonl_url_field_reaches_the_cleaner(capsys, tmp_path, monkeypatch):
-    seen = []
-    real = cleaner.Cleaner.clean
-
-    def clean(self, text, *, language=None, url=None):
-        seen.append(url)
-        return real(self, text, language=language)
-
-    monkeypatch.setattr(cleaner.Cleaner, "clean", clean)
+    seen = spy_on_urls(monkeypatch)
     path = jsonl(tmp_path, [{"text": ARTICLE, "url": "https://a.example/1"}, {"text": ARTICLE}, {"text": ARTICLE, "url": None}])
     code, _, _ = run_cli(capsys, "--jsonl", "--url-field", "url", "--url", "https://default.example/", path)
     assert code == 0

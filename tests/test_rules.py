@@ -312,12 +312,14 @@ def test_builtin_packs_load_outside_the_repository(tmp_path):
     # are found through importlib.resources.
     code = (
         "import sys; sys.path = [p for p in sys.path if p not in ('', '.')]\n"
-        "from cleaner.ruleset import builtin_packs\n"
+        "from cleaner.ruleset import builtin_packs, builtin_site_packs\n"
         "print(','.join(p.language or 'core' for p in builtin_packs()))\n"
+        "print(','.join(sorted(p.site.domain for p in builtin_site_packs())))\n"
     )
     out = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, check=True)
-    langs = out.stdout.strip().split(",")
+    langs, sites = (line.split(",") for line in out.stdout.strip().splitlines())
     assert langs[0] == "core" and "en" in langs
+    assert {"bbc.co.uk", "theguardian.com"} <= set(sites)
 
 
 def test_a_runaway_pattern_is_recorded_not_fatal(tmp_path):

@@ -1,0 +1,47 @@
+"""The judgement of a whole document: is it a page, or an article already clean?"""
+
+from pathlib import Path
+
+import cleaner
+from cleaner.classify import classify
+from cleaner.decide import already_clean
+from cleaner.segment_text import segment_text
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "text"
+
+
+def _blocks(text: str):
+    c = cleaner.Cleaner()
+    blocks = segment_text(text)
+    classify(blocks, c._rules_for("en"), c._stopwords("en"), [])
+    return blocks
+
+
+def _body(text: str) -> str:
+    """The article of a page fixture, as another extractor would return it."""
+    return "\n\n".join(s.text for s in cleaner.clean(text).segments)
+
+
+def test_a_pages_text_is_not_clean_but_its_extracted_article_is():
+    page = (FIXTURES / "page_lead_in_lists.txt").read_text(encoding="utf-8")
+    assert not already_clean(_blocks(page))
+    assert already_clean(_blocks(_body(page)))
+
+
+def test_a_text_opening_with_menus_and_many_kinds_of_furniture_is_a_page():
+    story = (FIXTURES / "clean_lead_in_results_table.txt").read_text(encoding="utf-8")
+    furniture = "Home\nNews\nSport\nShare on Facebook\nShare on Twitter\nLeave a Reply\nRelated Posts\nPrivacy Policy\n"
+    assert already_clean(_blocks(story))
+    assert not already_clean(_blocks(furniture + story))
+
+
+def test_one_kind_of_furniture_repeated_after_prose_is_still_an_article():
+    deals = (FIXTURES / "extracted_deals_roundup.txt").read_text(encoding="utf-8")
+    blocks = _blocks(deals)
+    kinds = {b.hit.rule.id for b in blocks if b.hit is not None and not b.hit.rule.weak}
+    hits = sum(b.hit is not None and not b.hit.rule.weak for b in blocks)
+    assert hits > 4 and len(kinds) <= 2  # the case the rule is for, not the trivial one
+    assert already_clean(blocks)
+    # The same boxes above the prose are a page's sidebar, not the article's.
+    paragraphs = deals.split("\n\n")
+    assert not already_clean(_blocks("\n\n".join(paragraphs[2:] + paragraphs[:2])))

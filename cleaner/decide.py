@@ -113,6 +113,7 @@ def decide(
         strict = LENIENT
     elif favor == "precision":
         strict = max(strict, PRECISION_STRICTNESS)
+    listed = announced(blocks)
     anchor = headline_anchor(blocks)
     start = 0 if anchor is None else anchor + 1
     stop = len(blocks)
@@ -121,10 +122,10 @@ def decide(
         inside = main_container(blocks, containers)
         if inside is not None and max(start, inside[0]) < inside[1]:
             start, stop = max(start, inside[0]), inside[1]
-    first, last = body_run(blocks, strict, start, stop)
+    first, last = body_run(blocks, strict, start, stop, listed)
     if first >= 0:
         if forget_container_cues(blocks, first, last):
-            first, last = body_run(blocks, strict, start, stop)
+            first, last = body_run(blocks, strict, start, stop, listed)
         mark_teasers(blocks, first)
         # Trailer headings only open sections once the article has begun: a
         # "Comments" link in the share bar above the story heads nothing.
@@ -133,7 +134,7 @@ def decide(
         # trail the article.  Another extractor's output (favor="recall")
         # is an article by assumption, so its trailer headings are trusted.
         mark_sections(blocks, first if strict >= LENIENT_BELOW or favor == "recall" else _prose_middle(blocks), containers)
-    first, last = body_run(blocks, strict, start, stop)
+    first, last = body_run(blocks, strict, start, stop, listed)
     if inside is not None and first >= 0:
         # The element that holds the article holds all of it: tables and
         # lists between its paragraphs do not end the body.
@@ -153,7 +154,6 @@ def decide(
     if title is not None:
         blocks[title].is_title = True
         first = max(first, title + 1)
-    last, listed = lead_in_lists(blocks, first, last)
     drop_furniture(blocks, first, last, strict, listed)
     name_bylines(blocks)
 
@@ -193,20 +193,18 @@ def trailing_list(blocks: list[Block], last: int, containers: list) -> int:
     return end
 
 
-def lead_in_lists(blocks: list[Block], first: int, last: int) -> tuple[int, set[int]]:
-    """The body's last index and the blocks that a lead-in line announces.
+def announced(blocks: list[Block]) -> set[int]:
+    """The lead-in lines and the blocks they announce.
 
     A sentence ending in a colon ("The five winners are:", "Final standings
     after 36 races:") announces what follows: list items, table rows, a
     quotation.  They are the article's even though none reads as prose, up
     to the next paragraph of prose or the first block a rule or a cue
-    marks.  A lead-in that ends the body carries the body on through its list.
+    marks; in the body run they score as near-prose, not as furniture.
     """
     listed: set[int] = set()
-    if first < 0:
-        return last, listed
-    i = first
-    while i <= min(last + 1, len(blocks) - 1):
+    i = 0
+    while i < len(blocks):
         if not _lead_in(blocks[i]):
             i += 1
             continue
@@ -215,11 +213,9 @@ def lead_in_lists(blocks: list[Block], first: int, last: int) -> tuple[int, set[
             listed.add(j)
             j += 1
         if j > i + 1:
-            if i == last + 1:
-                listed.add(i)
-            last = max(last, j - 1)
+            listed.add(i)
         i = j
-    return last, listed
+    return listed
 
 
 def _lead_in(b: Block) -> bool:
@@ -231,8 +227,9 @@ def _lead_in(b: Block) -> bool:
 
 
 def _list_item(b: Block) -> bool:
+    # A weak rule's hit (a bare number, a separator) is a table cell here.
     return (
-        b.hit is None and b.drop is None and b.cue is None and b.label is not Label.GOOD
+        (b.hit is None or b.hit.rule.weak) and b.drop is None and b.cue is None and b.label is not Label.GOOD
         and b.link_density <= LINK_DENSITY_NEAR
     )
 
@@ -242,7 +239,7 @@ def drop_furniture(blocks: list[Block], first: int, last: int, strict: float, li
 
     The body is blocks[first:last + 1]; a decision made earlier (a section,
     a teaser excerpt) stands unless a rule matched the block itself.
-    `listed` are the items that a lead-in line announces (`lead_in_lists`).
+    `listed` are the lead-in lines and what they announce (`announced`).
     """
     for i, b in enumerate(blocks):
         if b.is_title:
@@ -251,8 +248,8 @@ def drop_furniture(blocks: list[Block], first: int, last: int, strict: float, li
             _drop_by_rule(b)
         elif b.hit is not None:
             continue  # a bare link or a separator between paragraphs: the article's own
-        elif i in listed or (i + 1 in listed and first <= i <= last):
-            continue  # announced by a lead-in line, or the lead-in itself
+        elif i in listed and first <= i <= last:
+            continue  # a lead-in line or what it announces
         elif b.tag == "title":
             _drop_unmatched(b, Category.BOILERPLATE, PAGE_TITLE, "The page's <title> element: metadata, not the article.")
         elif b.cue is not None and not (first <= i <= last and b.label in (Label.GOOD, Label.NEAR)):
@@ -519,7 +516,9 @@ def layout_strictness(blocks: list[Block]) -> float:
     return min(1.0, (share - LAYOUT_LOW) / (LAYOUT_HIGH - LAYOUT_LOW))
 
 
-def _score(b: Block, strict: float) -> float:
+def _score(b: Block, strict: float, listed: bool = False) -> float:
+    if listed and b.drop is None:
+        return NEAR_SHARE * b.length
     if b.cue is not None and b.hit is None and b.drop is None:
         # A DOM cue is a hint, not a verdict: templates wrap whole stories in
         # containers named like furniture.  Prose still scores as prose.
@@ -544,15 +543,21 @@ def _label_score(b: Block, strict: float) -> float:
     return -BAD_SHARE * b.length * strict
 
 
-def body_run(blocks: list[Block], strict: float = 1.0, start: int = 0, stop: int | None = None) -> tuple[int, int]:
-    """The first and last index of the best-scoring run in blocks[start:stop], or (-1, -1)."""
+def body_run(
+    blocks: list[Block], strict: float = 1.0, start: int = 0, stop: int | None = None,
+    listed: set[int] = frozenset(),
+) -> tuple[int, int]:
+    """The first and last index of the best-scoring run in blocks[start:stop], or (-1, -1).
+
+    `listed` are the lead-in lines and what they announce (`announced`).
+    """
     best, best_first, best_last = 0.0, -1, -1
     total, first = 0.0, start
     for i in range(start, len(blocks) if stop is None else stop):
         b = blocks[i]
         if total <= 0:
             total, first = 0.0, i
-        total += _score(b, strict)
+        total += _score(b, strict, i in listed)
         if total > best:
             best, best_first, best_last = total, first, i
     return best_first, best_last

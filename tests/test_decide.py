@@ -4,7 +4,7 @@ from pathlib import Path
 
 import cleaner
 from cleaner.classify import classify
-from cleaner.decide import already_clean
+from cleaner.decide import already_clean, announced
 from cleaner.segment_text import segment_text
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "text"
@@ -45,3 +45,28 @@ def test_one_kind_of_furniture_repeated_after_prose_is_still_an_article():
     # The same boxes above the prose are a page's sidebar, not the article's.
     paragraphs = deals.split("\n\n")
     assert not already_clean(_blocks("\n\n".join(paragraphs[2:] + paragraphs[:2])))
+
+
+def test_a_lead_in_announces_items_up_to_prose_or_furniture():
+    text = (
+        "The council published the list of streets to be resurfaced this summer:\n\n"
+        "Elm Street\n\nHarbor Road\n\nMill Lane\n\n"
+        "Work starts in June and should be finished before the schools reopen in September.\n\n"
+        "The following were named:\n\nAnna Berg\n\nShare on Facebook\n\nTom Reyes\n"
+    )
+    blocks = _blocks(text)
+    listed = {blocks[i].text for i in announced(blocks)}
+    assert {"Elm Street", "Harbor Road", "Mill Lane"} <= listed
+    assert "The council published the list of streets to be resurfaced this summer:" in listed
+    assert not any(t.startswith("Work starts") for t in listed)  # prose ends the list
+    assert "Anna Berg" in listed and "Tom Reyes" not in listed  # so does a share button
+
+
+def test_a_colon_line_followed_by_a_paragraph_announces_nothing():
+    # The paragraph is prose in its own right; the lead-in has no list to carry.
+    blocks = _blocks(
+        "The mayor put it this way:\n\n"
+        "The vote was a mistake, and the council should hold it again next month, once every "
+        "member has read the engineers' report and the residents have had their say at the hearing.\n"
+    )
+    assert announced(blocks) == set()

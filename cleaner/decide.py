@@ -325,7 +325,7 @@ def mark_sections(blocks: list[Block], start: int = 0, containers: list | None =
         # A comment thread is prose too, comment after comment: once it has
         # begun, nothing but more comments follows.
         if opener.hit.rule.category is not Category.COMMENTS and (
-            _prose_resumes(blocks, i) or (box is not None and _outside_box(b, box))
+            _prose_resumes(blocks, i) or (box is not None and _outside_box(b, box) and not _card_excerpt(blocks, i))
         ):
             opener = None
             continue
@@ -418,6 +418,17 @@ def mark_teasers(blocks: list[Block], start: int) -> None:
     for b in excerpts:
         if b.drop is None:
             b.drop = Decision(Category.RELATED, TEASER_EXCERPT, "A truncated excerpt, one of several: a teaser for another article.")
+
+
+def _card_excerpt(blocks: list[Block], i: int) -> bool:
+    """Whether blocks[i] follows a byline or date line: a teaser card's excerpt.
+
+    After a trailer heading, each card of a "More from us" grid carries its
+    own author and date above its excerpt; the article's own prose does
+    not follow a second byline.
+    """
+    prev = blocks[i - 1] if i > 0 else None
+    return prev is not None and prev.drop is None and prev.hit is not None and prev.hit.rule.category is Category.BYLINE
 
 
 def _outside_box(b: Block, box) -> bool:

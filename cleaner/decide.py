@@ -135,6 +135,12 @@ def decide(
         # is an article by assumption, so its trailer headings are trusted.
         mark_sections(blocks, first if strict >= LENIENT_BELOW or favor == "recall" else _prose_middle(blocks), containers)
     first, last = body_run(blocks, strict, start, stop, listed)
+    if first < 0 and inside is not None:
+        # The element with most of the prose held a comment thread, which
+        # its heading has just dropped: the article is elsewhere.
+        inside = None
+        start, stop = (0 if anchor is None else anchor + 1), len(blocks)
+        first, last = body_run(blocks, strict, start, stop, listed)
     if inside is not None and first >= 0:
         # The element that holds the article holds all of it: tables and
         # lists between its paragraphs do not end the body.
@@ -143,10 +149,13 @@ def decide(
         # No run of prose: a list, a table, a stub.  Rather than drop all of
         # it on weak evidence, keep what no rule matched; Result.confidence
         # tells the caller how little this looks like an article.
-        guard.append(f"{NO_PROSE}: no run of prose found; kept every block that no rule matched")
+        guard.append(f"{NO_PROSE}: no run of prose found; kept every block that no rule matched and no cue names a menu")
         for b in blocks:
             if b.hit is not None:
                 _drop_by_rule(b)
+            elif b.cue is not None and b.link_density > LINK_DENSITY_BAD:
+                # A menu named as one: no doubt about it, whatever the page is.
+                _drop_unmatched(b, b.cue.rule.category, b.cue.rule.id, b.cue.rule.reason)
         return
     if containers:
         last = trailing_list(blocks, last, containers)

@@ -536,6 +536,9 @@ def layout_strictness(blocks: list[Block]) -> float:
     return min(1.0, (share - LAYOUT_LOW) / (LAYOUT_HIGH - LAYOUT_LOW))
 
 
+_CELLS = frozenset(("td", "th"))
+
+
 def _score(b: Block, strict: float, listed: bool = False) -> float:
     if listed and b.drop is None:
         return NEAR_SHARE * b.length
@@ -543,6 +546,14 @@ def _score(b: Block, strict: float, listed: bool = False) -> float:
         # A DOM cue is a hint, not a verdict: templates wrap whole stories in
         # containers named like furniture.  Prose still scores as prose.
         return _label_score(b, strict) - CUE_COST
+    if (
+        b.tag in _CELLS and b.label is not Label.GOOD and b.link_density <= LINK_DENSITY_NEAR
+        and b.drop is None and (b.hit is None or b.hit.rule.weak)
+    ):
+        # A link-free table cell is data (a stats table between paragraphs;
+        # a bare number is one too), neither prose nor furniture: the tables
+        # that lay out menus are links.
+        return 0.0
     if b.hit is not None and b.hit.rule.weak and b.drop is None:
         # Separators, stray symbols, bare URLs: no more telling than an unknown short line.
         return -SHORT_COST * max(strict, 0.0)

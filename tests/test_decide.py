@@ -70,3 +70,19 @@ def test_a_colon_line_followed_by_a_paragraph_announces_nothing():
         "member has read the engineers' report and the residents have had their say at the hearing.\n"
     )
     assert announced(blocks) == set()
+
+
+def test_a_link_free_table_cell_costs_nothing_but_a_table_of_links_does():
+    from cleaner.decide import _score
+    from cleaner.segment_html import segment_html
+
+    c = cleaner.Cleaner()
+    html = (
+        "<table><tr><td>Snaps</td><td>61 (95%)</td></tr></table>"
+        "<table><tr><td><a href='/a'>Home</a></td><td><a href='/b'>Sport news</a></td></tr></table>"
+    )
+    blocks, _ = segment_html(html)
+    classify(blocks, c._rules_for("en"), c._stopwords("en"), [])
+    cells = {b.text: _score(b, 1.0) for b in blocks}
+    assert cells["Snaps"] == 0.0 and cells["61 (95%)"] == 0.0
+    assert cells["Sport news"] < 0

@@ -37,6 +37,7 @@ from .model import Category
 from .ruleset import Action
 
 RESUME_RUN = 2
+RESUME_MIN_WORDS = 8
 
 # Scores for the body run.  Prose scores its length in characters; the rest
 # is a cost.  A rule-matched block costs more than an unknown short one.
@@ -149,12 +150,15 @@ def decide(
         # No run of prose: a list, a table, a stub.  Rather than drop all of
         # it on weak evidence, keep what no rule matched; Result.confidence
         # tells the caller how little this looks like an article.
-        guard.append(f"{NO_PROSE}: no run of prose found; kept every block that no rule matched and no cue names a menu")
+        guard.append(f"{NO_PROSE}: no run of prose found; kept every block that no rule matched and no cue names")
         for b in blocks:
             if b.hit is not None:
                 _drop_by_rule(b)
-            elif b.cue is not None and b.link_density > LINK_DENSITY_BAD:
-                # A menu named as one: no doubt about it, whatever the page is.
+            elif b.tag == "title":
+                _drop_unmatched(b, Category.BOILERPLATE, PAGE_TITLE, "The page's <title> element: metadata, not the article.")
+            elif b.cue is not None and b.label is not Label.GOOD:
+                # A menu, a form label, a caption named as such: no doubt
+                # about them, whatever the page is.
                 _drop_unmatched(b, b.cue.rule.category, b.cue.rule.id, b.cue.rule.reason)
         return
     if containers:
@@ -455,19 +459,29 @@ def _prose_resumes(blocks: list[Block], i: int) -> bool:
     """Whether blocks[i] starts RESUME_RUN paragraphs of prose in a row.
 
     Counted in paragraphs, not blocks: one teaser excerpt split at a glued
-    sentence end is still one paragraph.
+    sentence end is still one paragraph.  In text, lines that a line break
+    separates count apart (another extractor's output puts one paragraph
+    on each line), and a sentence of RESUME_MIN_WORDS words that ends in a
+    full stop counts as prose even when it is too short to be GOOD (a
+    teaser's headline may be a question, seldom a statement with a stop).
     """
     paragraphs = 0
     para = None
+    prev_end = -1
     for j in range(i, len(blocks)):  # not blocks[i:]: a copy per call is quadratic
         b = blocks[j]
-        if b.label is not Label.GOOD or b.hit is not None:
+        prose = b.label is Label.GOOD or (
+            b.label is Label.NEAR and b.words >= RESUME_MIN_WORDS and _ends_with_full_stop(b.text)
+        )
+        if not prose or b.hit is not None:
             return False
-        if b.para != para:
+        # A glued split leaves no gap between its blocks; a line break does.
+        if b.para != para or (not b.tag and b.start > prev_end):
             paragraphs += 1
             para = b.para
             if paragraphs == RESUME_RUN:
                 return True
+        prev_end = b.end
     return False
 
 

@@ -54,12 +54,15 @@ CONTAINER_TAGS = frozenset("div article section main td th body form aside heade
 # Tags that carry a meaning of their own for the decision.
 CUE_TAGS = frozenset("nav aside footer form header article main figure figcaption".split())
 
+_END_TAG = r"""</([A-Za-z][^\s/>]*)[^>]*>?"""
+# An attribute's "=" with a quoted value, or a bare "=" before an unquoted one.
+_ATTR_VALUE = r"""=\s{0,100}"[^"]{0,4000}"|=\s{0,100}'[^']{0,4000}'|=(?!\s{0,100}["'])"""
 _MARKUP = re.compile(
     r"""<!--.*?(?:-->|\Z)"""                      # comment (an unterminated one runs to the end)
     r"""|<!\[CDATA\[.*?(?:\]\]>|\Z)"""             # CDATA: not text in HTML
     r"""|<!(?:[^\[>]|\[[^\]]{0,100000}\])*>?"""    # doctype / declaration, with an internal subset
     r"""|<\?[^>]*>?"""                             # processing instruction
-    r"""|</([A-Za-z][^\s/>]*)[^>]*>?"""            # end tag
+    r"""|""" + _END_TAG +                          # end tag
     # Start tag; quoted values may hold ">".  A quote opens a value only
     # right after "=" (as in HTML): in `<img alt=it's>` the "'" is part of the
     # unquoted value, and the tag ends at the ">" (before this, the "'" was
@@ -71,10 +74,21 @@ _MARKUP = re.compile(
     # take "a<a<a", a failed match tried every split (`"<a" * 2000 + ' x="'`
     # followed by no quote took minutes); the name is bounded for the same
     # reason ("<a<a<a..." with no ">" rescanned the rest at every "<").
-    r"""|<([A-Za-z][^\s/>]{0,200})((?:[\s/](?:[^=>]|=\s{0,100}"[^"]{0,4000}"|=\s{0,100}'[^']{0,4000}'"""
-    r"""|=(?!\s{0,100}["'])){0,4000})?)>""",
+    r"""|<([A-Za-z][^\s/>]{0,200})((?:[\s/](?:[^=>]|""" + _ATTR_VALUE + r"""){0,4000})?)>""",
     re.S,
 )
+# The tags of almost every page, matched as _MARKUP would match them but
+# faster: _MARKUP takes a start tag's attributes a character at a time (it
+# counts them, to stay bounded), which took half its time.  This takes
+# runs of characters instead.  It leaves to _MARKUP every tag it cannot
+# read the same way: one with a quote that does not follow "=", a "<"
+# inside, or more than PLAIN_TAG_MAX characters (past _MARKUP's count).
+# A "=" starts every repetition and the runs hold none, so a failed match
+# gives back nothing twice; the "<" excluded from the runs stops it at the
+# next tag.  A tag it leaves to _MARKUP is read twice, still in linear time.
+_PLAIN_TAG = re.compile(
+    _END_TAG + r"""|<([A-Za-z][^\s/>]{0,200})((?:[\s/][^=>"'<]*(?:(?:""" + _ATTR_VALUE + r""")[^=>"'<]*)*)?)>""")
+PLAIN_TAG_MAX = 4000
 # A start tag past _MARKUP's bounds: a data: URI in a src, a <meta content>
 # of 5,000 characters.  _MARKUP's bounds keep a failed match cheap, but a
 # longer tag then read as visible text, markup and all (10 of the 181
@@ -89,7 +103,7 @@ _ATTR = re.compile(r"""([^\s"'=/>]+)\s*(?:=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+)))
 # `&#00000000065;` is "A".  A bound on the digits ({1,7}) cut it into
 # "\ufffd" + "0065;".
 _ENTITY = re.compile(r"&(?:#[0-9]+;?|#[xX][0-9a-fA-F]+;?|[A-Za-z][A-Za-z0-9]{1,31};?)")
-_SPACE = re.compile(r"\s+")
+_WIDE_SPACE = re.compile(r"\s{2,}")
 END_TAG_REACH = 64
 # The cue of an element hidden by its `hidden` attribute or inline style.
 HIDDEN_CUE = "@hidden"
@@ -131,8 +145,10 @@ class TextMap:
     """Where each character of a block's text came from in the source.
 
     Runs of (text offset, source offset, step): step 1 for text copied
-    from the source, 0 for characters that an entity or a collapsed run of
-    whitespace produced (they all map to its first source character).
+    from the source (a lone whitespace character, read as a space, is
+    copied too), 0 for characters that an entity or a run of two or more
+    whitespace characters produced (they all map to its first source
+    character).
     """
 
     out: list[int] = field(default_factory=list)
@@ -170,39 +186,66 @@ class _Builder:
 
     def add(self, text: str, start: int, frame: _Frame) -> None:
         """Add the raw character data source[start:start+len(text)]."""
-        pos = 0
-        for m in _SPACE.finditer(text):
-            self._add_run(text[pos:m.start()], start + pos, frame)
+        if text.isspace():  # the layout between tags: most text is this
             if self.length:
-                self.space_pending = (start + m.start(), start + m.end())
-            pos = m.end()
-        self._add_run(text[pos:], start + pos, frame)
-
-    def _add_run(self, text: str, start: int, frame: _Frame) -> None:
-        if not text:
+                self.space_pending = (start, start + len(text))
             return
+        if "&" not in text:
+            self._add_plain(text, start, frame)
+            return
+        # An entity holds no whitespace, so cutting the text at entities
+        # first and at whitespace second cuts it as a browser does.
         pos = 0
         for m in _ENTITY.finditer(text):
-            self._emit(text[pos:m.start()], start + pos, 1, frame)
+            self._add_plain(text[pos:m.start()], start + pos, frame)
             decoded = decode_entity(m.group())
             if decoded.isspace():
                 if self.length:
                     self.space_pending = (start + m.start(), start + m.end())
-            else:
-                self._emit(decoded, start + m.start(), 0, frame, start + m.end())
+            elif decoded:  # html.unescape drops a few control characters ("&#1;")
+                self._emit(decoded, start + m.start(), 0, start + m.end(), frame)
             pos = m.end()
-        self._emit(text[pos:], start + pos, 1, frame)
+        self._add_plain(text[pos:], start + pos, frame)
 
-    def _emit(self, text: str, src: int, step: int, frame: _Frame, end: int = -1) -> None:
-        if not text:
+    def _add_plain(self, text: str, start: int, frame: _Frame) -> None:
+        """Add character data without entities, collapsing its whitespace.
+
+        A whitespace character that stands alone maps to itself, so a
+        stretch of text with no longer run of whitespace is one run of the
+        map however many words it holds (a run per word made this the
+        segmenter's biggest cost).  str.strip and str.split cut at the
+        characters that \\s matches.
+        """
+        body = text.strip()
+        if not body:
+            if text and self.length:
+                self.space_pending = (start, start + len(text))
             return
-        if self.space_pending:
-            s_start, s_end = self.space_pending
-            self.space_pending = False
-            self._push(" ", s_start, 0, s_end, frame)
-        self._push(text, src, step, end if end >= 0 else src + len(text), frame)
+        first = start + len(text) - len(text.lstrip())
+        last = first + len(body)
+        if first > start and self.length:
+            self.space_pending = (start, first)
+        collapsed = " ".join(body.split())
+        if len(collapsed) == len(body):
+            self._emit(collapsed, first, 1, last, frame)
+        else:
+            # A longer run of whitespace becomes one space that maps to all of it.
+            pos = 0
+            for m in _WIDE_SPACE.finditer(body):
+                self._emit(" ".join(body[pos:m.start()].split()), first + pos, 1, first + m.start(), frame)
+                self.space_pending = (first + m.start(), first + m.end())
+                pos = m.end()
+            self._emit(" ".join(body[pos:].split()), first + pos, 1, last, frame)
+        if last < start + len(text):
+            self.space_pending = (last, start + len(text))
 
-    def _push(self, text: str, src: int, step: int, end: int, frame: _Frame) -> None:
+    def _emit(self, text: str, src: int, step: int, end: int, frame: _Frame) -> None:
+        """Append the text that source[src:end] reads as: a copy (step 1) or an entity's text (step 0)."""
+        if self.space_pending:
+            # The space between two words maps to the whitespace that made it.
+            space_start, space_end = self.space_pending
+            self.space_pending = False
+            self._emit(" ", space_start, 0, space_end, frame)
         m = self.map
         m.out.append(self.length)
         m.src.append(src)
@@ -216,17 +259,16 @@ class _Builder:
             self.frame = frame
 
     def flush(self, new_paragraph: bool = True) -> None:
-        self.space_pending = False
-        if self.length:
-            text = "".join(self.parts)
-            m = self.map
-            frame = self.frame
-            self.blocks.append(Block(
-                start=m.src[0], end=m.source_end(self.length), text=text, para=self.para,
-                tag=frame.block_tag, link_density=self.linked / self.length,
-                cues=frame.cues, textmap=m, container=frame.container,
-            ))
-        if new_paragraph and self.length:
+        if not self.length:  # most tags end no block: nothing to reset
+            return
+        m = self.map
+        frame = self.frame
+        self.blocks.append(Block(
+            start=m.src[0], end=m.source_end(self.length), text="".join(self.parts), para=self.para,
+            tag=frame.block_tag, link_density=self.linked / self.length,
+            cues=frame.cues, textmap=m, container=frame.container,
+        ))
+        if new_paragraph:
             self.para += 1
         self._reset()
 
@@ -234,17 +276,23 @@ class _Builder:
 def _cues_of(tag: str, attrs: str) -> frozenset[str]:
     cues = {tag} if tag in CUE_TAGS else set()
     if attrs:
-        for m in _ATTR.finditer(attrs):
-            name = m.group(1).lower()
+        for name, *values in _ATTR.findall(attrs):
+            name = name.lower()
             if name in ("class", "id", "role", "itemprop"):
-                value = m.group(2) or m.group(3) or m.group(4) or ""
+                value = "".join(values)  # the one of the three forms the value took
                 if value:
                     cues.add(html.unescape(value).lower())
-            elif name == "hidden" or (name == "style" and _HIDING_STYLE.search(m.group(2) or m.group(3) or m.group(4) or "")):
+            elif name == "hidden" or (name == "style" and _HIDING_STYLE.search("".join(values))):
                 # Text a browser does not show (schema.org copies of the
                 # headline, collapsed menus): a cue no class value can spell.
                 cues.add(HIDDEN_CUE)
     return frozenset(cues)
+
+
+def _letter_at(source: str, i: int) -> bool:
+    """Whether source[i] is an ASCII letter, as after the "<" of a start tag."""
+    c = source[i:i + 1]
+    return c.isascii() and c.isalpha()
 
 
 @dataclass(slots=True)
@@ -263,20 +311,26 @@ def segment_html(source: str) -> tuple[list[Block], list[Container]]:
     >>> [(b.text, b.tag, b.para) for b in blocks]
     [('T', 'title', 0), ('One & two', 'p', 1), ('x', 'div', 2), ('y', 'div', 2)]
     """
-    out = _Builder()
-    root = _Frame("", "", frozenset(), False, 0)
-    stack: list[_Frame] = [root]
-    containers = [Container(0, len(source), 0)]
-
-    def close(frames: list[_Frame], at: int) -> None:
-        for f in frames:
-            c = containers[f.container]
-            if f.tag in CONTAINER_TAGS and c.end == len(source) and c.start <= at:
-                c.end = at
-    pos = 0
     n = len(source)
+    out = _Builder()
+    stack: list[_Frame] = [_Frame("", "", frozenset(), False, 0)]
+    containers = [Container(0, n, 0)]
+    # Pages repeat their markup: about half the start tags have the name and
+    # attributes of an earlier one, and need not be read again.
+    cues_of: dict[tuple[str, str], frozenset[str]] = {}
+
+    def close(i: int, at: int) -> None:
+        """Close the open elements from stack[i] up, at source offset `at`."""
+        for f in stack[i:]:
+            if f.tag in CONTAINER_TAGS:
+                c = containers[f.container]
+                if c.end == n and c.start <= at:
+                    c.end = at
+        del stack[i:]
+
+    pos = 0
     long_tags = True  # see _LONG_START_TAG
-    next_gt = -1  # the first ">" at or after the last "<" + letter; n when there is none
+    last_gt = source.rfind(">")  # no start tag ends after it
     while pos < n:
         lt = source.find("<", pos)
         if lt < 0:
@@ -285,28 +339,25 @@ def segment_html(source: str) -> tuple[list[Block], list[Container]]:
             out.add(source[pos:lt], pos, stack[-1])
         if lt >= n:
             break
-        after = source[lt + 1:lt + 2]
-        if after.isascii() and after.isalpha() and next_gt < lt:
-            next_gt = source.find(">", lt)
-            if next_gt < 0:
-                next_gt = n
-        if next_gt == n and after.isascii() and after.isalpha():
+        if lt > last_gt and _letter_at(source, lt + 1):
             # No ">" follows, so no start tag can end: the "<" is text.
             # (Trying _MARKUP here cost 4,000 steps per "<": `"<a " * 20000` took 8 s.)
             m = None
         else:
-            m = _MARKUP.match(source, lt)
+            m = _PLAIN_TAG.match(source, lt)
+            if m is None or m.end() - lt > PLAIN_TAG_MAX:
+                m = _MARKUP.match(source, lt)
         if m is not None:
-            end_tag, start_tag, attrs = m.group(1), m.group(2), m.group(3)
+            end_tag, start_tag, attrs = m.groups()
         else:
-            if long_tags and after.isascii() and after.isalpha() and next_gt < n:
+            if long_tags and lt < last_gt and _letter_at(source, lt + 1):
                 m = _LONG_START_TAG.match(source, lt)
                 long_tags = m is not None
             if m is None:  # a lone "<" is text
                 out.add("<", lt, stack[-1])
                 pos = lt + 1
                 continue
-            end_tag, start_tag, attrs = None, m.group(1), m.group(2)
+            end_tag, (start_tag, attrs) = None, m.groups()
         pos = m.end()
         if end_tag is not None:
             tag = end_tag.lower()
@@ -316,8 +367,7 @@ def segment_html(source: str) -> tuple[list[Block], list[Container]]:
             # bounded depth down: a stray end tag costs O(1), not O(depth).
             for i in range(len(stack) - 1, max(0, len(stack) - END_TAG_REACH), -1):
                 if stack[i].tag == tag:
-                    close(stack[i:], pos)
-                    del stack[i:]
+                    close(i, pos)
                     break
             continue
         if start_tag is None:  # comment, doctype, CDATA, processing instruction
@@ -345,21 +395,23 @@ def segment_html(source: str) -> tuple[list[Block], list[Container]]:
             out.flush()
             closes = SELF_CLOSING_SIBLINGS.get(tag)
             if closes and stack[-1].tag in closes:
-                close([stack.pop()], lt)
+                close(len(stack) - 1, lt)
             elif tag in ("p", "div", "li") or tag.startswith("h"):
                 # A block opened inside a <p> ends it, as HTML does.
                 if stack[-1].tag == "p":
-                    close([stack.pop()], lt)
+                    close(len(stack) - 1, lt)
         if tag in VOID_TAGS or attrs.rstrip().endswith("/"):
             continue
         parent = stack[-1]
-        own = _cues_of(tag, attrs)
+        own = cues_of.get((tag, attrs))
+        if own is None:
+            own = cues_of[tag, attrs] = _cues_of(tag, attrs)
         cues = parent.cues | own if own and len(parent.cues) < MAX_CUES else parent.cues
         block_tag = tag if tag in BLOCK_TAGS else parent.block_tag
         container = parent.container
         if tag in CONTAINER_TAGS:
             container = len(containers)
-            containers.append(Container(lt, len(source), parent.container))
+            containers.append(Container(lt, n, parent.container))
         stack.append(_Frame(tag, block_tag, cues, parent.in_link or tag == "a", container))
     out.flush()
     return out.blocks, containers

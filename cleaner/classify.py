@@ -90,7 +90,7 @@ def classify(blocks: list[Block], rules: CompiledRules, stopwords: frozenset[str
         ascii_only = text.isascii()
         b.terminal = ends_sentence(text)
         if stopwords:
-            b.stop_ratio = stop_ratio(sum(t in stopwords for t in tokens), m)
+            b.stop_ratio = stop_ratio(sum(map(stopwords.__contains__, tokens)), m)
         if not stopwords or (b.stop_ratio == 0.0 and not ascii_only and not _LATIN.search(text)):
             # No pack, or a passage in another script (an Arabic quotation
             # in an Indonesian article): judge it by its punctuation.

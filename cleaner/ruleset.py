@@ -31,8 +31,10 @@ apply only when the page's ``url=`` names that site or a subdomain
 
 Loading is strict: an unknown key, a pattern that does not compile, a
 duplicate id or an unknown category is a `RuleError` naming the file and the
-rule.  All patterns of one scope are combined into a single alternation, so
-a block is matched once per scope however many rules there are.
+rule.  A block is matched once per scope however many rules there are: the
+rules a block cannot match are skipped (their words are missing from it, see
+`cleaner.prefilter`), and the rules without such words are combined into a
+single alternation.
 """
 
 from __future__ import annotations
@@ -47,6 +49,7 @@ from typing import Any, Iterable, Iterator
 import regex
 
 from .model import Category
+from .prefilter import WordIndex, required_words
 from .site import host_of, normalize_host, on_domain
 
 if sys.version_info >= (3, 11):
@@ -415,18 +418,59 @@ class Hit:
 
 
 class CompiledRules:
-    """The rules of one language, compiled into one alternation per scope."""
+    """The rules of one language, compiled for matching one block at a time.
+
+    A rule whose pattern cannot match without one of a few words
+    (`prefilter.required_words`: "newsletter", "privacy", …) only runs on
+    blocks that hold one of them; one scan of the block (`WordIndex`) tells
+    which.  The other rules of a scope run together as one alternation.
+    The first rule in priority order that matches still decides: a gated
+    rule is tried when it comes before the alternation's answer.
+    """
 
     def __init__(self, rules: Iterable[Rule]) -> None:
         by_scope: dict[Scope, list[Rule]] = {s: [] for s in Scope}
         for rule in rules:
             by_scope[rule.scope].append(rule)
         self._rules = by_scope
-        self._patterns = {s: _combine(rs) for s, rs in by_scope.items()}
-        self._inline = [r.compile() for r in by_scope[Scope.INLINE]]
+        self._patterns = {Scope.CUE: _combine(by_scope[Scope.CUE])}
+        # Per scope, the index of each ungated rule, then each gated rule
+        # as (index, its bit in the WordIndex, its pattern).
+        self._always: dict[Scope, list[int]] = {}
+        self._gated: dict[Scope, list[tuple[int, int, regex.Pattern[str]]]] = {}
+        word_sets: list[frozenset[str]] = []
+        for scope in (Scope.BLOCK, Scope.HEADING, Scope.INLINE):
+            self._always[scope], self._gated[scope] = [], []
+            for i, rule in enumerate(by_scope[scope]):
+                words = required_words(rule.pattern)
+                if words is None:
+                    self._always[scope].append(i)
+                else:
+                    self._gated[scope].append((i, 1 << len(word_sets), _compile(rule)))
+                    word_sets.append(words)
+            if scope is not Scope.INLINE:
+                self._patterns[scope] = _combine([by_scope[scope][i] for i in self._always[scope]])
+        self._words = WordIndex(word_sets)
+        self._scope_bits = {scope: sum(bit for _, bit, _ in gated) for scope, gated in self._gated.items()}
+        self._by_bit = {bit: (i, pattern) for gated in self._gated.values() for i, bit, pattern in gated}
+        self._present: tuple[str, int] = ("", 0)
+        # Inline rules are searched one by one (see `cuts`), each with the
+        # bit that gates it (0: always searched).
+        gated_inline = {i: (pattern, bit) for i, bit, pattern in self._gated[Scope.INLINE]}
+        self._inline = [gated_inline.get(i) or (_compile(r), 0) for i, r in enumerate(by_scope[Scope.INLINE])]
         # Menus, share rows and footers repeat on every page of a site: the
         # answers for short blocks are remembered (Hits are immutable).
         self._memo: dict[tuple[Scope, str | frozenset[str]], Hit | None] = {}
+
+    def _gates(self, text: str) -> int:
+        """The bits of the gated rules whose words `text` holds.
+
+        `classify` asks the block, heading and inline rules about the same
+        block in a row: the last answer is kept for them.
+        """
+        if self._present[0] is not text:
+            self._present = (text, self._words.present(text))
+        return self._present[1]
 
     def first(self, scope: Scope, text: str, guard: list[str]) -> Hit | None:
         """The first rule of `scope` that matches at the start of `text`.
@@ -434,18 +478,37 @@ class CompiledRules:
         A pattern that runs out of time counts as no match; the fact is
         appended to `guard` so that the Result can report it.
         """
-        pattern = self._patterns[scope]
-        if pattern is None:
+        rules = self._rules[scope]
+        if not rules:
             return None
         key = (scope, text)
         if key in self._memo:
             return self._memo[key]
+        pattern = self._patterns[scope]
+        hit = None
         try:
-            m = pattern.match(text, timeout=REGEX_TIMEOUT_S)
+            m = None if pattern is None else pattern.match(text, timeout=REGEX_TIMEOUT_S)
+            # Gated rules after the alternation's answer cannot win.
+            limit = len(rules)
+            if m is not None:
+                limit = self._always[scope][int(m.lastgroup[1:])]
+                hit = Hit(rules[limit], m.start(), m.end())
+            gated = self._gated[scope]
+            # The bits of a scope's gated rules rise with their priority:
+            # visit the present ones from the lowest bit up.
+            present = self._gates(text) & self._scope_bits[scope] if gated and gated[0][0] < limit else 0
+            while present:
+                bit = present & -present
+                i, rule_pattern = self._by_bit[bit]
+                if i > limit:  # (never equal: `limit` is an ungated rule's)
+                    break
+                if (g := rule_pattern.match(text, timeout=REGEX_TIMEOUT_S)) is not None:
+                    hit = Hit(rules[i], g.start(), g.end())
+                    break
+                present ^= bit
         except TimeoutError:
             guard.append(f"{scope.value} rules timed out on a block of {len(text)} characters")
             return None
-        hit = None if m is None else Hit(self._rules[scope][int(m.lastgroup[1:])], m.start(), m.end())
         if len(text) <= MEMO_MAX_CHARS:
             self._remember(key, hit)
         return hit
@@ -488,12 +551,15 @@ class CompiledRules:
         The same matches as one alternation's finditer (leftmost first; at
         one position the rule that comes first), found with each rule's own
         pattern: a search for one rule skips ahead by its literal prefix,
-        which an alternation of them cannot, and costs a seventh of it.
+        which an alternation of them cannot, and costs a seventh of it.  A
+        gated rule whose words `text` lacks is not searched at all.
         """
-        patterns = self._inline
-        if not patterns:
-            return []
-        rules = self._rules[Scope.INLINE]
+        present = self._gates(text) & self._scope_bits[Scope.INLINE] if self._gated[Scope.INLINE] else 0
+        if not present and not self._always[Scope.INLINE]:
+            return []  # most blocks: no inline rule can match
+        active = [(p, r) for (p, bit), r in zip(self._inline, self._rules[Scope.INLINE]) if not bit or present & bit]
+        patterns = [p for p, _ in active]
+        rules = [r for _, r in active]
         hits: list[Hit] = []
         try:
             nexts = [p.search(text, timeout=REGEX_TIMEOUT_S) for p in patterns]
@@ -526,11 +592,16 @@ def _combine(rules: list[Rule]) -> regex.Pattern[str] | None:
     except regex.error:
         # A pack loaded without compiling (the built-in ones): name the rule.
         for rule in rules:
-            try:
-                rule.compile()
-            except regex.error as exc:
-                raise _fail(rule.source, rule.id, f"pattern does not compile: {exc}") from None
+            _compile(rule)
         raise
+
+
+def _compile(rule: Rule) -> regex.Pattern[str]:
+    """The rule's pattern, compiled; a RuleError naming the rule if it does not compile."""
+    try:
+        return rule.compile()
+    except regex.error as exc:
+        raise _fail(rule.source, rule.id, f"pattern does not compile: {exc}") from None
 
 
 def iter_rules(packs: Iterable[RulePack]) -> Iterator[Rule]:

@@ -13,9 +13,12 @@ import re
 
 import regex
 
-from .blocks import Block, trim_span
+from .blocks import Block
 
-_LINE = re.compile(r"[^\r\n]+")
+# A line without the whitespace around it: from its first to its last
+# character that is not whitespace (stdlib re's \s is str.isspace), never
+# across CR or LF.
+_LINE = re.compile(r"\S(?:[^\r\n]*\S)?")
 # A sentence end glued to a capitalised word: lowercase letter or digit,
 # terminal punctuation (maybe a closing quote), then an uppercase letter
 # followed by a lowercase one.  "U.S.Army" or "Ph.D" do not qualify.
@@ -33,10 +36,12 @@ def segment_text(source: str) -> list[Block]:
     blocks: list[Block] = []
     para = -1
     prev_end = 0
+    # The glue points of the whole text in one scan (a glue never spans a
+    # line break), consumed line by line.
+    glues = [g.end() for g in _GLUE.finditer(source)]
+    k = 0
     for m in _LINE.finditer(source):
-        start, end = trim_span(source, m.start(), m.end())
-        if start == end:
-            continue
+        start, end = m.span()
         gap = source[prev_end:start]
         breaks = gap.count("\n") + gap.count("\r") - gap.count("\r\n")
         # A line that holds only whitespace counts as blank.
@@ -44,8 +49,9 @@ def segment_text(source: str) -> list[Block]:
             para += 1
         prev_end = end
         cut = start
-        for g in _GLUE.finditer(source, start, end):
-            blocks.append(Block(cut, g.end(), source[cut:g.end()], para))
-            cut = g.end()
+        while k < len(glues) and glues[k] < end:
+            blocks.append(Block(cut, glues[k], source[cut:glues[k]], para))
+            cut = glues[k]
+            k += 1
         blocks.append(Block(cut, end, source[cut:end], para))
     return blocks

@@ -4,6 +4,7 @@ detection with its fallbacks."""
 
 from __future__ import annotations
 
+import sys
 import time
 
 import pytest
@@ -283,3 +284,12 @@ def test_clean_japanese_article_stays_whole_without_a_pack():
     result = cleaner.clean(article)
     assert result.language == "ja"
     assert not result.removed and result.title is None
+
+
+def test_special_characters_are_all_caught_by_their_prefilter():
+    # measure() only looks for Arabic and unspaced scripts from the first
+    # character that _MAYBE_SPECIAL finds.
+    from cleaner.script import _MAYBE_SPECIAL, _SPECIAL
+
+    everything = "".join(chr(i) for i in range(sys.maxunicode + 1) if not 0xD800 <= i <= 0xDFFF)
+    assert [c for c in _SPECIAL.findall(everything) if not _MAYBE_SPECIAL.match(c)] == []

@@ -46,6 +46,8 @@ SHORT_COST = 40.0
 RULE_COST = 60.0
 CUE_COST = 20.0
 BAD_SHARE = 0.5
+# A heading at least this much link text is a link to elsewhere.
+LINK_DENSITY_ALL = 0.9
 
 # The share of rule-matched blocks at which a document counts as a page with
 # furniture (strictness 1), and below which it counts as clean (0).
@@ -84,11 +86,15 @@ NOT_PROSE = "body.not-prose"
 SHORT_IN_BODY = "body.short"
 NO_PROSE = "guard.no-prose"
 TEASER_EXCERPT = "body.teaser-excerpt"
+TEASER_CARD = "body.teaser-card"
 PAGE_TITLE = "html.title"
 NAME_BYLINE = "byline.name"
 
 TEASER_MIN_WORDS = 8
 TEASER_MIN_COUNT = 2
+CARD_MIN_COUNT = 3
+CARD_REACH = 2
+_HEADINGS = frozenset(("h1", "h2", "h3", "h4", "h5", "h6"))
 _TRUNCATED = re.compile(r"(?:\.\.\.|…|\[…\]|\[\.\.\.\])[\"”’)\]]?$")
 
 
@@ -128,6 +134,7 @@ def decide(
         if forget_container_cues(blocks, first, last):
             first, last = body_run(blocks, strict, start, stop, listed)
         mark_teasers(blocks, first)
+        mark_cards(blocks, first)
         # Trailer headings only open sections once the article has begun: a
         # "Comments" link in the share bar above the story heads nothing.
         # In a clean article a "Don't miss" line near the top heads nothing
@@ -442,6 +449,45 @@ def _card_excerpt(blocks: list[Block], i: int) -> bool:
     """
     prev = blocks[i - 1] if i > 0 else None
     return prev is not None and prev.drop is None and prev.hit is not None and prev.hit.rule.category is Category.BYLINE
+
+
+def mark_cards(blocks: list[Block], start: int) -> None:
+    """HTML: drop the excerpts of a grid of teaser cards that ends the page's prose.
+
+    A card is a linked headline (an <h1>–<h6> that is all link) with an
+    excerpt of prose at most CARD_REACH blocks below it.  An excerpt reads
+    as prose, so the body run would take it in; a listicle's items may
+    have linked headings too, so only a run of CARD_MIN_COUNT cards after
+    which no other prose follows counts: the article has ended.
+    """
+    cards: list[int] = []
+    headlines: list[int] = []
+    for i in range(max(start, 1), len(blocks)):
+        b = blocks[i]
+        if b.label not in (Label.GOOD, Label.NEAR) or b.hit is not None or b.link_density > LINK_DENSITY_NEAR:
+            continue
+        for j in range(i - 1, max(start, i - 1 - CARD_REACH) - 1, -1):
+            above = blocks[j]
+            if above.label is Label.GOOD:
+                break
+            if above.tag in _HEADINGS and above.link_density >= LINK_DENSITY_ALL:
+                cards.append(i)
+                headlines.append(j)
+                break
+    if len(cards) < CARD_MIN_COUNT:
+        return
+    excerpts = set(cards)
+    if any(
+        blocks[k].label is Label.GOOD and k not in excerpts and blocks[k].hit is None and blocks[k].drop is None
+        for k in range(cards[0], len(blocks))
+    ):
+        return  # prose between or after the cards: the article goes on
+    for i in cards + headlines:
+        if blocks[i].drop is None and blocks[i].hit is None:
+            blocks[i].drop = Decision(
+                Category.RELATED, TEASER_CARD,
+                "A linked headline or its excerpt, one of the cards that end the page: a teaser for another article.",
+            )
 
 
 def _outside_box(b: Block, box) -> bool:

@@ -122,8 +122,8 @@ def decide(
         strict = max(strict, PRECISION_STRICTNESS)
     listed = announced(blocks)
     anchor = headline_anchor(blocks)
-    start = 0 if anchor is None else anchor + 1
-    stop = len(blocks)
+    page_start = 0 if anchor is None else anchor + 1
+    start, stop = page_start, len(blocks)
     inside = None
     if containers:
         inside = main_container(blocks, containers)
@@ -147,7 +147,7 @@ def decide(
         # The element with most of the prose held a comment thread, which
         # its heading has just dropped: the article is elsewhere.
         inside = None
-        start, stop = (0 if anchor is None else anchor + 1), len(blocks)
+        start, stop = page_start, len(blocks)
         first, last = body_run(blocks, strict, start, stop, listed)
     if inside is not None and first >= 0:
         # The element that holds the article holds all of it: tables and
@@ -157,16 +157,16 @@ def decide(
         # No run of prose: a list, a table, a stub.  Rather than drop all of
         # it on weak evidence, keep what no rule matched; Result.confidence
         # tells the caller how little this looks like an article.
-        guard.append(f"{NO_PROSE}: no run of prose found; kept every block that no rule matched and no cue names")
+        guard.append(f"{NO_PROSE}: no run of prose found; kept every block that no rule or cue marks as furniture")
         for b in blocks:
             if b.hit is not None:
                 _drop_by_rule(b)
             elif b.tag == "title":
-                _drop_unmatched(b, Category.BOILERPLATE, PAGE_TITLE, "The page's <title> element: metadata, not the article.")
+                _drop_page_title(b)
             elif b.cue is not None and b.label is not Label.GOOD:
                 # A menu, a form label, a caption named as such: no doubt
                 # about them, whatever the page is.
-                _drop_unmatched(b, b.cue.rule.category, b.cue.rule.id, b.cue.rule.reason)
+                _drop_by_cue(b)
         return
     if containers:
         last = trailing_list(blocks, last, containers)
@@ -271,11 +271,9 @@ def drop_furniture(blocks: list[Block], first: int, last: int, strict: float, li
         elif i in listed and first <= i <= last:
             continue  # a lead-in line or what it announces
         elif b.tag == "title":
-            _drop_unmatched(b, Category.BOILERPLATE, PAGE_TITLE, "The page's <title> element: metadata, not the article.")
+            _drop_page_title(b)
         elif b.cue is not None and not (first <= i <= last and b.label in (Label.GOOD, Label.NEAR)):
-            # Prose inside the article's run outweighs a container's name.
-            rule = b.cue.rule
-            _drop_unmatched(b, rule.category, rule.id, rule.reason)
+            _drop_by_cue(b)  # prose inside the article's run outweighs a container's name
         elif i < first:
             category = Category.NAVIGATION if b.words <= 4 else Category.BOILERPLATE
             _drop_unmatched(b, category, BEFORE_BODY, "Page furniture before the article body.")
@@ -316,6 +314,15 @@ def name_bylines(blocks: list[Block]) -> None:
 def _drop_by_rule(b: Block) -> None:
     rule = b.hit.rule
     b.drop = Decision(rule.category, rule.id, rule.reason)
+
+
+def _drop_by_cue(b: Block) -> None:
+    rule = b.cue.rule
+    _drop_unmatched(b, rule.category, rule.id, rule.reason)
+
+
+def _drop_page_title(b: Block) -> None:
+    _drop_unmatched(b, Category.BOILERPLATE, PAGE_TITLE, "The page's <title> element: metadata, not the article.")
 
 
 def _drop_unmatched(b: Block, category: Category, rule: str, reason: str) -> None:
@@ -452,7 +459,7 @@ def _card_excerpt(blocks: list[Block], i: int) -> bool:
 
 
 def mark_cards(blocks: list[Block], start: int) -> None:
-    """HTML: drop the excerpts of a grid of teaser cards that ends the page's prose.
+    """HTML: drop a grid of teaser cards (headlines and excerpts) that ends the page's prose.
 
     A card is a linked headline (an <h1>–<h6> that is all link) with an
     excerpt of prose at most CARD_REACH blocks below it.  An excerpt reads

@@ -468,9 +468,13 @@ class CompiledRules:
         `classify` asks the block, heading and inline rules about the same
         block in a row: the last answer is kept for them.
         """
-        if self._present[0] is not text:
-            self._present = (text, self._words.present(text))
-        return self._present[1]
+        # One read and one write of the slot, so that a Cleaner shared by
+        # threads never answers one block with another block's words.
+        last = self._present
+        if last[0] is not text:
+            last = (text, self._words.present(text))
+            self._present = last
+        return last[1]
 
     def first(self, scope: Scope, text: str, guard: list[str]) -> Hit | None:
         """The first rule of `scope` that matches at the start of `text`.

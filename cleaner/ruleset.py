@@ -526,26 +526,37 @@ class CompiledRules:
         self._memo.clear()
 
     def cue(self, cues: frozenset[str], guard: list[str]) -> Hit | None:
-        """The first cue rule found in a block's tag and class/id strings."""
+        """The first cue rule found in a block's tag and class/id strings.
+
+        The strings are read in sorted order and the first one that holds a
+        token decides (its leftmost token; at one position the rule that
+        comes first). Blocks under the same elements share one cue set, and
+        one page's sets share most of their strings: both are asked once.
+        """
         pattern = self._patterns[Scope.CUE]
         if pattern is None or not cues:
             return None
-        # Blocks under the same elements share one cue set: ask once per set.
         key = (Scope.CUE, cues)
         if key in self._memo:
             return self._memo[key]
-        joined = "\x1f".join(sorted(cues))  # a separator no class value holds
-        try:
-            m = pattern.search(joined, timeout=REGEX_TIMEOUT_S)
-        except TimeoutError:
-            guard.append("cue rules timed out")
-            return None
         hit = None
-        if m is not None:
-            lo = joined.rfind("\x1f", 0, m.start()) + 1
-            hi = joined.find("\x1f", m.end())
-            value = joined[lo:hi if hi >= 0 else len(joined)]
-            hit = Hit(self._rules[Scope.CUE][int(m.lastgroup[1:])], 0, 0, value)
+        for value in sorted(cues):
+            value_key = (Scope.CUE, value)
+            if value_key in self._memo:
+                hit = self._memo[value_key]
+            else:
+                try:
+                    # A value is one class attribute, a few hundred
+                    # characters at most in real pages; the limit guards
+                    # the rest.
+                    m = pattern.search(value, timeout=REGEX_TIMEOUT_S)
+                except TimeoutError:
+                    guard.append("cue rules timed out")
+                    return None
+                hit = None if m is None else Hit(self._rules[Scope.CUE][int(m.lastgroup[1:])], 0, 0, value)
+                self._remember(value_key, hit)
+            if hit is not None:
+                break
         self._remember(key, hit)
         return hit
 

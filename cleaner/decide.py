@@ -88,6 +88,7 @@ NO_PROSE = "guard.no-prose"
 TEASER_EXCERPT = "body.teaser-excerpt"
 TEASER_CARD = "body.teaser-card"
 PAGE_TITLE = "html.title"
+TITLE_REPEAT = "body.title-repeat"
 NAME_BYLINE = "byline.name"
 
 TEASER_MIN_WORDS = 8
@@ -175,6 +176,8 @@ def decide(
         blocks[title].is_title = True
         first = max(first, title + 1)
     drop_furniture(blocks, first, last, strict, listed)
+    if title is not None:
+        drop_title_repeats(blocks, title, first, last)
     name_bylines(blocks)
 
 
@@ -272,8 +275,10 @@ def drop_furniture(blocks: list[Block], first: int, last: int, strict: float, li
             continue  # a lead-in line or what it announces
         elif b.tag == "title":
             _drop_page_title(b)
-        elif b.cue is not None and not (first <= i <= last and b.label in (Label.GOOD, Label.NEAR)):
-            _drop_by_cue(b)  # prose inside the article's run outweighs a container's name
+        elif b.cue is not None and (b.cue.rule.category is Category.CAPTION or not (first <= i <= last and b.label in (Label.GOOD, Label.NEAR))):
+            # Prose inside the article's run outweighs a container's name,
+            # except a caption's: a photo's caption reads as prose too.
+            _drop_by_cue(b)
         elif i < first:
             category = Category.NAVIGATION if b.words <= 4 else Category.BOILERPLATE
             _drop_unmatched(b, category, BEFORE_BODY, "Page furniture before the article body.")
@@ -290,6 +295,15 @@ def drop_furniture(blocks: list[Block], first: int, last: int, strict: float, li
             _drop_unmatched(b, Category.BOILERPLATE, NOT_PROSE, "Long text without the stopwords of prose (a list or a menu).")
         elif b.label is Label.SHORT and not _short_kept(blocks, i, first, last):
             _drop_unmatched(b, Category.BOILERPLATE, SHORT_IN_BODY, "A short line that neither reads as a sentence nor heads the prose that follows.")
+
+
+def drop_title_repeats(blocks: list[Block], title: int, first: int, last: int) -> None:
+    """Drop the headline's repetitions inside the body (a gallery's or a
+    share box's copy of it): the article says its headline once."""
+    headline = blocks[title].text.casefold()
+    for b in blocks[first:last + 1]:
+        if b.drop is None and b.text.casefold() == headline:
+            b.drop = Decision(Category.BOILERPLATE, TITLE_REPEAT, "A repetition of the headline inside the article.")
 
 
 # A person's name: two to four capitalised words ("Jane Doe", "Ana M. Kowalczyk").
@@ -707,7 +721,9 @@ def headline_anchor(blocks: list[Block]) -> int | None:
         if not page_title.startswith(b.text.casefold()):
             continue
         prose = sum(len(x.text) for x in blocks[i + 1:i + 1 + ANCHOR_REACH] if x.label is Label.GOOD)
-        if prose > best_prose:
+        # HTML marks the headline: an <h1> repetition beats any other (a
+        # gallery or share box that repeats the title inside the story).
+        if prose and (b.tag == "h1", prose) > (best is not None and blocks[best].tag == "h1", best_prose):
             best, best_prose = i, prose
     return best
 

@@ -82,3 +82,22 @@ def test_a_table_between_paragraphs_is_part_of_the_article():
     result = cleaner.clean_html(page)
     assert "3 tackles, 1 assist" in result.text
     assert all(p in result.text for p in PROSE)
+
+
+def test_headline_copy_inside_the_story_is_removed_and_h1_stays_the_title():
+    # A slideshow between paragraphs repeats the headline in a <div>, with
+    # more prose after it than after the <h1>: the <h1> is still the title,
+    # the copy is dropped, and the paragraphs before the slideshow stay.
+    slideshow = (
+        '<div class="slideshow"><div class="caption">The old railway bridge on the morning it reopened, '
+        'with the first cyclists crossing it since the closure.</div>'
+        "<div>Bridge reopens to cyclists</div></div>"
+    )
+    page = _page("".join(f"<p>{p}</p>" for p in PROSE[:2]) + slideshow + "".join(f"<p>{p}</p>" for p in PROSE * 2))
+    result = cleaner.clean_html(page)
+    assert not html_partition_problems(page, result)
+    assert result.title is not None and result.source[result.title.start - 4:result.title.start] == "<h1>"
+    assert PROSE[0] in result.text
+    copy = [r for r in result.removed if r.text == "Bridge reopens to cyclists"]
+    assert copy and copy[0].rule == "body.title-repeat"
+    assert _removed(result, "The old railway bridge on the morning").category is Category.CAPTION

@@ -638,6 +638,11 @@ def _score(b: Block, strict: float, listed: bool = False) -> float:
     if b.hit is not None and b.hit.rule.weak and b.drop is None:
         # Separators, stray symbols, bare URLs: no more telling than an unknown short line.
         return -SHORT_COST * max(strict, 0.0)
+    if b.hit is not None and b.drop is None and b.hit.rule.action is Action.DROP_BLOCK and b.hit.rule.category is Category.AD:
+        # "Advertisement", "Continue reading below": an ad slot's label sits
+        # between the article's paragraphs and says nothing of where the
+        # article ends (a trailer heading does): it neither ends nor extends the run.
+        return 0.0
     if b.hit is not None or b.drop is not None:
         return -RULE_COST
     return _label_score(b, strict)

@@ -86,3 +86,21 @@ def test_a_link_free_table_cell_costs_nothing_but_a_table_of_links_does():
     cells = {b.text: _score(b, 1.0) for b in blocks}
     assert cells["Snaps"] == 0.0 and cells["61 (95%)"] == 0.0
     assert cells["Sport news"] < 0
+
+
+def test_an_ad_label_between_paragraphs_costs_nothing_and_a_trailer_heading_a_rule():
+    from cleaner.decide import RULE_COST, _score
+
+    blocks = _blocks("Continue Reading Below\n\nRelated Posts\n")
+    ad, heading = blocks
+    assert ad.hit is not None and ad.hit.rule.category is cleaner.Category.AD
+    assert _score(ad, 1.0) == 0.0
+    assert _score(heading, 1.0) == -RULE_COST
+    # The opening paragraph of a story survives an ad label before the rest.
+    lead = "Home Depot said on Tuesday that it had earned more in the third quarter than it had expected."
+    rest = [
+        "The home-improvement retailer earned $2.8 billion in the quarter, up from $2.87 billion a year earlier, the company said on Tuesday.",
+        "Sales were lower than analysts had expected, and the company trimmed its forecast for the full year, citing the cost of new software.",
+    ]
+    page = f"<h1>Home Depot tops estimates</h1><p>{lead}</p><p>Continue Reading Below</p>" + "".join(f"<p>{p}</p>" for p in rest)
+    assert lead in cleaner.clean_html(page).text

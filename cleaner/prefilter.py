@@ -18,18 +18,24 @@ words; any other literal counts as "some character".  That way `fold`
 case-insensitive matching equates with a word's character (``K``, the Kelvin
 sign, for ``k``) onto it.  `tests/test_prefilter.py` checks this, and that
 every rule's `match` examples pass its prefilter.
+
+The same reading of a pattern gives two more gates for the rules matched
+at the start of a block: `required_starts`, the strings every match starts
+with, and `longest_text`, the longest text a match ending at ``$`` can
+span.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache, reduce
 from itertools import product
 from operator import or_
+from typing import Iterable
 
-__all__ = ["WordIndex", "fold", "required_words"]
+__all__ = ["WordIndex", "fold", "longest_text", "required_starts", "required_words"]
 
 # Sets of alternatives grow by cross product ("(a|b) (c|d)"): past this size
 # the run is cut and the words found so far are kept.
@@ -73,10 +79,22 @@ class _Info:
     exact: Words | None
     # Words one of which every match contains, else None.
     required: Words | None
+    # Strings one of which every match starts with (folded), else None.
+    starts: Words | None = None
+    # A lookaround: it matches where it is without taking any text.
+    zero: bool = False
+    # The most characters a match takes, None if unbounded.  (Case-
+    # insensitive matching pairs characters one to one: the regex module's
+    # full case folding is a flag the analysis refuses.)
+    width: int | None = 1
+    # Whether every match ends at the end of the text ($ or \Z).
+    end: bool = False
 
 
 _ANY = _Info(None, None)
-_EMPTY = _Info(frozenset({""}), None)
+_EMPTY = _Info(frozenset({""}), None, frozenset({""}), width=0)
+_END = _Info(frozenset({""}), None, frozenset({""}), width=0, end=True)
+_GRAPHEME = _Info(None, None, width=None)  # \X: a grapheme cluster, several characters
 
 
 def _best(*candidates: Words | None) -> Words | None:
@@ -91,10 +109,26 @@ def _required(info: _Info) -> Words | None:
     return _best(info.required, info.exact)
 
 
+def _concat(heads: Words, tails: Words) -> Words:
+    return frozenset(a + b for a, b in product(heads, tails))
+
+
+def _sum(widths: Iterable[int | None]) -> int | None:
+    total = 0
+    for w in widths:
+        if w is None:
+            return None
+        total += w
+    return total
+
+
 class _Parser:
     def __init__(self, pattern: str) -> None:
         self.p = pattern
         self.i = 0
+        # A multiline flag makes $ match before every newline, not only at
+        # the end: then no match is known to end at the end.
+        self.multiline = False
 
     def peek(self) -> str:
         return self.p[self.i] if self.i < len(self.p) else ""
@@ -118,14 +152,35 @@ class _Parser:
             union = frozenset().union(*(b.exact for b in branches))
             exact = union if len(union) <= _MAX_ALTERNATIVES else None
         required = [_required(b) for b in branches]
-        return _Info(exact, None if None in required else frozenset().union(*required))
+        starts = [b.starts for b in branches]
+        widths = [b.width for b in branches]
+        return _Info(
+            exact, None if None in required else frozenset().union(*required),
+            None if None in starts else frozenset().union(*starts),
+            width=None if None in widths else max(widths), end=all(b.end for b in branches),
+        )
 
     def sequence(self) -> _Info:
         candidates: list[Words | None] = []
         run: Words | None = frozenset({""})  # the exact text of the items since the last break
         all_exact = True
+        # The exact text of the items since the sequence's start, until an
+        # item's text is not known exactly: then what every match starts
+        # with is that text followed by how the item starts.
+        head: Words | None = frozenset({""})
+        starts: Words | None = None
+        items: list[_Info] = []
         while self.peek() not in ("", "|", ")"):
             item = self.quantified()
+            items.append(item)
+            if head is not None and not item.zero:  # a lookaround takes no text: look past it
+                if item.exact is not None and len(head) * len(item.exact) <= _MAX_ALTERNATIVES:
+                    head = _concat(head, item.exact)
+                else:
+                    tails = item.starts
+                    fits = tails is not None and len(head) * len(tails) <= _MAX_ALTERNATIVES
+                    starts = _concat(head, tails) if fits else head
+                    head = None
             candidates.append(item.required)
             if item.exact is None:
                 all_exact = False
@@ -137,9 +192,12 @@ class _Parser:
                 candidates.append(run)
                 run = item.exact
                 continue
-            run = frozenset(a + b for a, b in product(run, item.exact))
+            run = _concat(run, item.exact)
         candidates.append(run)
-        return _Info(run if all_exact else None, _best(*candidates))
+        return _Info(
+            run if all_exact else None, _best(*candidates), head if head is not None else starts,
+            width=_sum(item.width for item in items), end=bool(items) and items[-1].end,
+        )
 
     def quantified(self) -> _Info:
         atom = self.atom()
@@ -154,10 +212,12 @@ class _Parser:
             return atom
         if self.peek() in ("?", "+"):  # lazy or possessive: the same strings
             self.i += 1
+        width = None if high is None or atom.width is None else high * atom.width
         if low == 0:
-            return _Info(atom.exact | {""} if high == 1 and atom.exact is not None else None, None)
+            exact = atom.exact | {""} if high == 1 and atom.exact is not None else None
+            return _Info(exact, None, exact, width=width)
         exact = atom.exact if low == high == 1 else None
-        return _Info(exact, _required(atom))
+        return _Info(exact, _required(atom), atom.starts, width=width, end=low == high == 1 and atom.end)
 
     def braces(self) -> tuple[int, int | None]:
         m = _REPEAT.match(self.p, self.i)
@@ -175,8 +235,10 @@ class _Parser:
             return self.char_set()
         if c == "\\":
             return self.escape()
-        if c in ("^", "$"):
+        if c == "^":
             return _EMPTY
+        if c == "$":
+            return _END
         if c == ".":
             return _ANY
         if c in ("*", "+", "?", "{", ")"):
@@ -188,7 +250,7 @@ class _Parser:
         if not _is_word_char(c):
             return _ANY
         word = frozenset({fold(c)})
-        return _Info(word, word)
+        return _Info(word, word, word)
 
     def group(self) -> _Info:
         lookaround = None
@@ -204,13 +266,14 @@ class _Parser:
                 end = self.p.find(":", self.i)
                 if end < 0 or not set(self.p[self.i:end]) <= _SAFE_FLAGS:
                     raise _Unknown("a group other than (?:…), (?flags:…) or a lookaround")
+                self.multiline |= "m" in self.p[self.i:end]
                 self.i = end + 1
         inner = self.alternation()
         if self.take() != ")":
             raise _Unknown("unbalanced group")
         if lookaround == "=":
             # A lookaround matches no text, but what it looks at is in the line.
-            return _Info(None, _required(inner))
+            return _Info(None, _required(inner), frozenset({""}), zero=True, width=0)
         if lookaround == "!":
             return _EMPTY
         return inner
@@ -240,15 +303,19 @@ class _Parser:
         words = frozenset(fold(c) for c in members)
         if not plain or len(words) > _MAX_SET or not all(map(_is_word_char, members)):
             return _ANY
-        return _Info(words, words)
+        return _Info(words, words, words)
 
     def escape(self) -> _Info:
         c = self.take()
         if c in _PROPERTY_ESCAPES:
             self.property_name()
             return _ANY
+        if c == "X":
+            return _GRAPHEME
         if c in _CLASS_ESCAPES:
             return _ANY
+        if c == "Z":
+            return _END
         if c in _ZERO_WIDTH_ESCAPES:
             return _EMPTY
         if c in _ESCAPED_CONTROLS:
@@ -266,6 +333,20 @@ class _Parser:
 
 
 @lru_cache(maxsize=None)
+def _analyse(pattern: str) -> _Info | None:
+    """What every match of `pattern` holds, or None for syntax not handled."""
+    # (Remembered: the English and core rules are read again for every
+    # language a Cleaner compiles.)
+    parser = _Parser(pattern)
+    try:
+        info = parser.alternation()
+        if parser.i != len(pattern):
+            raise _Unknown("unbalanced ')'")
+    except (_Unknown, IndexError, ValueError):
+        return None
+    return replace(info, end=False) if parser.multiline else info
+
+
 def required_words(pattern: str) -> Words | None:
     """Words (folded) one of which every match of `pattern` contains, or None.
 
@@ -276,16 +357,44 @@ def required_words(pattern: str) -> Words | None:
     >>> required_words(r"\\p{Lu}[\\p{L}.-]+(?:-\\p{Lu}[\\p{L}.-]+)?$") is None
     True
     """
-    # (Remembered: the English and core rules are read again for every
-    # language a Cleaner compiles.)
-    parser = _Parser(pattern)
-    try:
-        info = parser.alternation()
-        if parser.i != len(pattern):
-            raise _Unknown("unbalanced ')'")
-    except (_Unknown, IndexError, ValueError):
+    info = _analyse(pattern)
+    return None if info is None else _required(info)
+
+
+def required_starts(pattern: str) -> Words | None:
+    """Strings (folded) one of which every match of `pattern` starts with, or None.
+
+    A block or heading rule is matched at the start of a block: it can
+    only match a block whose folded text starts with one of them.
+
+    >>> sorted(required_starts(r"(?:the )?(?:latest|top) \\w+"))
+    ['latest ', 'the latest ', 'the top ', 'top ']
+    >>> sorted(required_starts(r"(?=[^\\n]{0,300}?\\bterms)(?:privacy|terms)\\b.*$"))
+    ['privacy', 'terms']
+    >>> required_starts(r"(?:more|\\d+) news") is None
+    True
+    """
+    info = _analyse(pattern)
+    starts = None if info is None else info.starts
+    return starts if starts and "" not in starts else None
+
+
+def longest_text(pattern: str) -> int | None:
+    """The longest text that `pattern`, matched at its start, can match whole, or None.
+
+    A pattern whose every match ends at the end of the text ($), and takes
+    at most n characters, cannot match a longer text: at most n + 1 (with
+    the newline that $ may stand before).
+
+    >>> longest_text(r"(?:[^\\p{L}]{1,40}|\\d{1,3}\\s?[km])$")
+    41
+    >>> longest_text(r"related posts\\W*$") is None, longest_text(r"related posts") is None
+    (True, True)
+    """
+    info = _analyse(pattern)
+    if info is None or not info.end or info.width is None:
         return None
-    return _required(info)
+    return info.width + 1
 
 
 class WordIndex:
@@ -313,12 +422,27 @@ class WordIndex:
 
     def present(self, text: str) -> int:
         """The bits of the sets that have a word in `text`."""
+        return self.present_folded(fold(text))
+
+    def present_folded(self, folded: str) -> int:
+        """`present` for a text already folded (`fold`)."""
         if self._finder is None:
             return 0
         bits = 0
-        for word in set(self._finder.findall(fold(text))):
+        for word in set(self._finder.findall(folded)):
             bits |= self._bits[word]
         return bits
+
+    def at_start(self, folded: str) -> int:
+        """The bits of the sets that have a word at the start of `folded`
+        (a text already folded): the longest one found there, and with it
+        the sets of its prefixes."""
+        m = None if self._finder is None else self._finder.match(folded)
+        return 0 if m is None else self._bits[m[1]]
+
+    def any_in(self, folded: str) -> bool:
+        """Whether any set has a word in `folded` (a text already folded)."""
+        return self._finder is not None and self._finder.search(folded) is not None
 
 
 def _trie(words: list[str]) -> str:

@@ -49,7 +49,7 @@ from typing import Any, Iterable, Iterator
 import regex
 
 from .model import Category
-from .prefilter import WordIndex, required_words
+from .prefilter import WordIndex, fold, longest_text, required_starts, required_words
 from .site import host_of, normalize_host, on_domain
 
 if sys.version_info >= (3, 11):
@@ -106,6 +106,8 @@ REGEX_TIMEOUT_S = 0.25
 # batch of 100,000 documents).
 MEMO_MAX_CHARS = 200
 MEMO_SIZE = 20_000
+# What the memo holds for a key it does not know (None is a remembered "no rule").
+_UNKNOWN: Any = object()
 
 
 @dataclass(frozen=True)
@@ -423,9 +425,17 @@ class CompiledRules:
     A rule whose pattern cannot match without one of a few words
     (`prefilter.required_words`: "newsletter", "privacy", …) only runs on
     blocks that hold one of them; one scan of the block (`WordIndex`) tells
-    which.  The other rules of a scope run together as one alternation.
+    which.  A block or heading rule whose matches all start with one of a
+    few strings (`prefilter.required_starts`) also needs the block to start
+    with one, and one that only matches a whole text of at most so many
+    characters (`prefilter.longest_text`) a block no longer.  The other
+    rules of a scope run together as one alternation.
     The first rule in priority order that matches still decides: a gated
     rule is tried when it comes before the alternation's answer.
+
+    Each pattern run has a time limit (REGEX_TIMEOUT_S), and the limit
+    costs more than many a run (3 µs a call): the gates, which need no
+    limit, keep the runs few.
     """
 
     def __init__(self, rules: Iterable[Rule]) -> None:
@@ -438,7 +448,14 @@ class CompiledRules:
         # as (index, its bit in the WordIndex, its pattern).
         self._always: dict[Scope, list[int]] = {}
         self._gated: dict[Scope, list[tuple[int, int, regex.Pattern[str]]]] = {}
+        # Per scope, the longest block the alternation can match (None: any).
+        self._longest: dict[Scope, int | None] = {}
         word_sets: list[frozenset[str]] = []
+        # Per gated rule (same bits), the strings its matches start with;
+        # `_anywhere` has the bits of the rules without them.  Inline rules
+        # are searched, not matched at the start, and have none.
+        start_sets: list[frozenset[str]] = []
+        self._anywhere = 0
         for scope in (Scope.BLOCK, Scope.HEADING, Scope.INLINE):
             self._always[scope], self._gated[scope] = [], []
             for i, rule in enumerate(by_scope[scope]):
@@ -446,13 +463,31 @@ class CompiledRules:
                 if words is None:
                     self._always[scope].append(i)
                 else:
-                    self._gated[scope].append((i, 1 << len(word_sets), _compile(rule)))
+                    bit = 1 << len(word_sets)
+                    self._gated[scope].append((i, bit, _compile(rule)))
                     word_sets.append(words)
+                    starts = None if scope is Scope.INLINE else required_starts(rule.pattern)
+                    start_sets.append(starts or frozenset())
+                    if starts is None:
+                        self._anywhere |= bit
             if scope is not Scope.INLINE:
-                self._patterns[scope] = _combine([by_scope[scope][i] for i in self._always[scope]])
+                always = [by_scope[scope][i] for i in self._always[scope]]
+                self._patterns[scope] = _combine(always)
+                self._longest[scope] = _longest(always)
         self._words = WordIndex(word_sets)
+        self._starts = WordIndex(start_sets)
+        # Cue rules are searched in class and id values, most of which hold
+        # none of their words: one scan for all of them clears those values
+        # without a timed search.  (None when a cue rule has no words.)
+        cue_words = [required_words(rule.pattern) for rule in by_scope[Scope.CUE]]
+        self._cue_words = (
+            WordIndex([frozenset().union(*cue_words)]) if cue_words and None not in cue_words else None
+        )
         self._scope_bits = {scope: sum(bit for _, bit, _ in gated) for scope, gated in self._gated.items()}
-        self._by_bit = {bit: (i, pattern) for gated in self._gated.values() for i, bit, pattern in gated}
+        self._by_bit = {
+            bit: (i, pattern, _longest([by_scope[scope][i]]))
+            for scope, gated in self._gated.items() for i, bit, pattern in gated
+        }
         self._present: tuple[str, int] = ("", 0)
         # Inline rules are searched one by one (see `cuts`), each with the
         # bit that gates it (0: always searched).
@@ -460,10 +495,12 @@ class CompiledRules:
         self._inline = [gated_inline.get(i) or (_compile(r), 0) for i, r in enumerate(by_scope[Scope.INLINE])]
         # Menus, share rows and footers repeat on every page of a site: the
         # answers for short blocks are remembered (Hits are immutable).
-        self._memo: dict[tuple[Scope, str | frozenset[str]], Hit | None] = {}
+        # (Inline rules: the tuple of a block's cuts.)
+        self._memo: dict[tuple[Scope, str | frozenset[str]], Hit | tuple[Hit, ...] | None] = {}
 
     def _gates(self, text: str) -> int:
-        """The bits of the gated rules whose words `text` holds.
+        """The bits of the gated rules whose words `text` holds (and, for
+        the rules whose matches start with given strings, starts with).
 
         `classify` asks the block, heading and inline rules about the same
         block in a row: the last answer is kept for them.
@@ -472,7 +509,11 @@ class CompiledRules:
         # threads never answers one block with another block's words.
         last = self._present
         if last[0] is not text:
-            last = (text, self._words.present(text))
+            folded = fold(text)
+            bits = self._words.present_folded(folded)
+            if bits & ~self._anywhere:
+                bits &= self._starts.at_start(folded) | self._anywhere
+            last = (text, bits)
             self._present = last
         return last[1]
 
@@ -486,12 +527,18 @@ class CompiledRules:
         if not rules:
             return None
         key = (scope, text)
-        if key in self._memo:
-            return self._memo[key]
+        # One read of the memo: a check, then a read, could meet another
+        # thread's clear in between.
+        known = self._memo.get(key, _UNKNOWN)
+        if known is not _UNKNOWN:
+            return known
         pattern = self._patterns[scope]
+        longest = self._longest[scope]
         hit = None
         try:
-            m = None if pattern is None else pattern.match(text, timeout=REGEX_TIMEOUT_S)
+            m = None
+            if pattern is not None and (longest is None or len(text) <= longest):
+                m = pattern.match(text, timeout=REGEX_TIMEOUT_S)
             # Gated rules after the alternation's answer cannot win.
             limit = len(rules)
             if m is not None:
@@ -503,10 +550,11 @@ class CompiledRules:
             present = self._gates(text) & self._scope_bits[scope] if gated and gated[0][0] < limit else 0
             while present:
                 bit = present & -present
-                i, rule_pattern = self._by_bit[bit]
+                i, rule_pattern, rule_longest = self._by_bit[bit]
                 if i > limit:  # (never equal: `limit` is an ungated rule's)
                     break
-                if (g := rule_pattern.match(text, timeout=REGEX_TIMEOUT_S)) is not None:
+                fits = rule_longest is None or len(text) <= rule_longest
+                if fits and (g := rule_pattern.match(text, timeout=REGEX_TIMEOUT_S)) is not None:
                     hit = Hit(rules[i], g.start(), g.end())
                     break
                 present ^= bit
@@ -517,7 +565,7 @@ class CompiledRules:
             self._remember(key, hit)
         return hit
 
-    def _remember(self, key: tuple[Scope, str | frozenset[str]], hit: Hit | None) -> None:
+    def _remember(self, key: tuple[Scope, str | frozenset[str]], hit: Hit | tuple[Hit, ...] | None) -> None:
         if len(self._memo) >= MEMO_SIZE:
             self._memo.clear()
         self._memo[key] = hit
@@ -537,13 +585,20 @@ class CompiledRules:
         if pattern is None or not cues:
             return None
         key = (Scope.CUE, cues)
-        if key in self._memo:
-            return self._memo[key]
+        known = self._memo.get(key, _UNKNOWN)
+        if known is not _UNKNOWN:
+            return known
         hit = None
         for value in sorted(cues):
             value_key = (Scope.CUE, value)
-            if value_key in self._memo:
-                hit = self._memo[value_key]
+            known = self._memo.get(value_key, _UNKNOWN)
+            if known is not _UNKNOWN:
+                hit = known
+            elif self._cue_words is not None and not self._cue_words.any_in(fold(value)):
+                # Most values hold none of the cue rules' words, and so
+                # match none of them: no timed search.
+                hit = None
+                self._remember(value_key, hit)
             else:
                 try:
                     # A value is one class attribute, a few hundred
@@ -569,9 +624,24 @@ class CompiledRules:
         which an alternation of them cannot, and costs a seventh of it.  A
         gated rule whose words `text` lacks is not searched at all.
         """
+        key = (Scope.INLINE, text)
+        known = self._memo.get(key, _UNKNOWN)
+        if known is not _UNKNOWN:
+            return list(known)
         present = self._gates(text) & self._scope_bits[Scope.INLINE] if self._gated[Scope.INLINE] else 0
         if not present and not self._always[Scope.INLINE]:
-            return []  # most blocks: no inline rule can match
+            hits: list[Hit] | None = []  # most blocks: no inline rule can match
+        else:
+            hits = self._search_cuts(text, present, guard)
+            if hits is None:
+                return []
+        if len(text) <= MEMO_MAX_CHARS:
+            self._remember(key, tuple(hits))
+        return hits
+
+    def _search_cuts(self, text: str, present: int, guard: list[str]) -> list[Hit] | None:
+        """`cuts` for the inline rules in `present` (and the ungated ones);
+        None, noted in `guard`, if a search timed out."""
         active = [(p, r) for (p, bit), r in zip(self._inline, self._rules[Scope.INLINE]) if not bit or present & bit]
         patterns = [p for p, _ in active]
         rules = [r for _, r in active]
@@ -596,7 +666,13 @@ class CompiledRules:
                         nexts[i] = patterns[i].search(text, pos, timeout=REGEX_TIMEOUT_S) if pos <= len(text) else None
         except TimeoutError:
             guard.append(f"inline rules timed out on a block of {len(text)} characters")
-            return []
+            return None
+
+
+def _longest(rules: list[Rule]) -> int | None:
+    """The longest block that one of `rules` can match, None if unbounded."""
+    lengths = [longest_text(rule.pattern) for rule in rules]
+    return None if None in lengths or not lengths else max(lengths)
 
 
 def _combine(rules: list[Rule]) -> regex.Pattern[str] | None:

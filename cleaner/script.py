@@ -115,6 +115,37 @@ def _count(pattern: regex.Pattern[str], text: str) -> int:
     return len(text) - len(pattern.sub("", text))
 
 
+# Language detection counts several classes over one long sample.  A class
+# holds an ASCII character or not whatever surrounds it, so each count is
+# split in two: the ASCII characters, counted by deleting the others from
+# the bytes (`bytes.translate`, a table lookup per byte), and the rest,
+# scanned by the class itself.  On Latin-script text the rest is a few
+# quotes and accents, and a count costs a tenth of a scan of the sample.
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
+
+
+@lru_cache(maxsize=1)
+def _split_ascii(text: str) -> tuple[bytes, str]:
+    """The ASCII characters of `text` (as bytes) and the others, each in order.
+
+    Detection asks about the same sample several times in a row: the last
+    split is kept.
+    """
+    return text.encode("ascii", "ignore"), "".join(_NON_ASCII.findall(text))
+
+
+@lru_cache(maxsize=None)
+def _ascii_outside(pattern: regex.Pattern[str]) -> bytes:
+    """The ASCII characters (as bytes) that `pattern`, a run of one class, does not match."""
+    return bytes(c for c in range(128) if not pattern.match(chr(c)))
+
+
+def _count_split(pattern: regex.Pattern[str], text: str) -> int:
+    """`_count(pattern, text)` for a long text asked about repeatedly."""
+    ascii_part, rest = _split_ascii(text)
+    return len(ascii_part.translate(None, _ascii_outside(pattern))) + _count(pattern, rest)
+
+
 def measure(text: str) -> Measure:
     """Tokens, word count and Latin-equivalent length of `text`.
 
@@ -295,9 +326,12 @@ def _letter_counts(text: str) -> tuple[int, int, int, int]:
     """Letters, Chinese characters, kana and Hangul in `text`.
 
     Language detection asks `script_language` and then `script_share`
-    about the same sample: the counts, a scan of it each, are kept for it.
+    about the same sample: the counts are kept for it.
     """
-    return _count(_LETTER, text), _count(_HAN, text), _count(_KANA, text), _count(_HANGUL, text)
+    return (
+        _count_split(_LETTER, text), _count_split(_HAN, text),
+        _count_split(_KANA, text), _count_split(_HANGUL, text),
+    )
 
 
 def _weighted_letters(text: str) -> int:
@@ -329,7 +363,7 @@ def script_share(text: str, script: str) -> float:
     if not total:
         return 0.0
     pattern = _SCRIPT_CLASS.get(script) or regex.compile(rf"\p{{{script}}}+")
-    own = _count(pattern, text)
+    own = _count_split(pattern, text)
     weight = {"Han": HAN_WEIGHT, "Hiragana": KANA_WEIGHT, "Katakana": KANA_WEIGHT, "Hangul": HANGUL_WEIGHT}.get(script, 1)
     return min(1.0, own * weight / total)
 
@@ -356,9 +390,9 @@ def script_language(text: str) -> str | None:
         return None
     if han + kana >= SCRIPT_MIN_SHARE * letters:
         return "ja" if kana >= KANA_MIN_SHARE * (han + kana) else "zh"
-    if _count(_ONE_LANGUAGE_SCRIPTS, text) < SCRIPT_MIN_SHARE * letters:
+    if _count_split(_ONE_LANGUAGE_SCRIPTS, text) < SCRIPT_MIN_SHARE * letters:
         return None  # one scan, where most text has none of them, instead of one per script
     for name, pattern in _SCRIPT_PATTERNS.items():
-        if _count(pattern, text) >= SCRIPT_MIN_SHARE * letters:
+        if _count_split(pattern, text) >= SCRIPT_MIN_SHARE * letters:
             return _SCRIPT_LANGUAGE[name]
     return None

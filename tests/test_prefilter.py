@@ -12,8 +12,10 @@ import sys
 
 import pytest
 import regex
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from cleaner.prefilter import WordIndex, fold, required_words
+from cleaner.prefilter import WordIndex, fold, longest_text, required_starts, required_words
 from cleaner.ruleset import CompiledRules, Scope, builtin_packs, builtin_site_packs, iter_rules, parse_pack
 
 RULES = list(iter_rules(builtin_packs() + builtin_site_packs()))
@@ -133,3 +135,69 @@ def test_gated_rules_keep_their_priority(text, rule_id):
     assert [required_words(r.pattern) is None for r in rules._rules[Scope.BLOCK]] == [False, True, False]
     hit = rules.first(Scope.BLOCK, text, [])
     assert (hit and hit.rule.id) == rule_id
+
+
+# --- the start and length gates of block and heading rules ---------------------
+
+@pytest.mark.parametrize("pattern, starts", [
+    (r"(?:the )?(?:latest|top) \w+", {"the latest ", "the top ", "latest ", "top "}),
+    (r"(?=[^\n]{0,300}?\bterms)(?:privacy|terms)\b.*$", {"privacy", "terms"}),  # look past a lookahead
+    (r"(?i:Related) posts", {"related posts"}),
+    (r"(?:more|\d+) news", None),            # a branch starts with anything
+    (r"x*related", None),                     # may start with "related" or "x…"
+    (r"(?:news)?", None),                     # may match empty
+])
+def test_required_starts(pattern, starts):
+    assert required_starts(pattern) == (None if starts is None else frozenset(starts))
+
+
+@pytest.mark.parametrize("pattern, longest", [
+    (r"(?:[^\p{L}]{1,40}|\d{1,3}\s?[km])$", 41),  # + 1: $ may stand before a final newline
+    (r"ab\Z", 3),
+    (r"(?:a|bcd)$", 4),
+    (r"related posts\W*$", None),            # unbounded
+    (r"related posts", None),                 # need not end at the end
+    (r"(?m:ab$)", None),                      # $ before any newline
+    (r"\X$", None),                           # a grapheme is several characters
+])
+def test_longest_text(pattern, longest):
+    assert longest_text(pattern) == longest
+
+
+_GATED = [r for r in RULES if r.scope in (Scope.BLOCK, Scope.HEADING)]
+
+
+@pytest.mark.parametrize("rule", _GATED, ids=[r.id for r in _GATED])
+def test_every_match_example_passes_the_start_and_length_gates(rule):
+    """Examples, in other cases and with a final newline, pass both gates."""
+    starts, longest = required_starts(rule.pattern), longest_text(rule.pattern)
+    compiled = rule.compile()
+    for example in rule.match:
+        for text in {example, example.upper(), example.lower(), example + "\n"}:
+            if compiled.match(text) is None:
+                continue
+            if starts is not None:
+                assert any(fold(text).startswith(s) for s in starts), (rule.id, text, sorted(starts))
+            if longest is not None:
+                assert len(text) <= longest, (rule.id, text, longest)
+
+
+_SHAPES = [
+    r"(?:the )?(?:latest|top) \w+",
+    r"(?:a|bc)+d?$",
+    r"(?i:ab|c)\s?[0-9]{1,3}$",
+    r"(?:x|yz){1,3}(?=a)a?",
+    r"[ab]{2}(?:c|$)",
+    r"(?:ab)?c{0,2}\Z",
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(_SHAPES), st.text(alphabet="abcdxyzAB 0123\n", max_size=12))
+def test_gates_never_refuse_a_text_the_pattern_matches(pattern, text):
+    """Soundness on arbitrary text: a match implies both gates let it through."""
+    if regex.match(pattern, text) is None:
+        return
+    starts, longest = required_starts(pattern), longest_text(pattern)
+    assert starts is None or any(fold(text).startswith(s) for s in starts)
+    assert longest is None or len(text) <= longest

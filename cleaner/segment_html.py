@@ -26,6 +26,7 @@ from __future__ import annotations
 import html
 import re
 from bisect import bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from .blocks import Block
@@ -98,7 +99,20 @@ PLAIN_TAG_MAX = 4000
 # of unterminated tags still costs linear time.
 _LONG_START_TAG = re.compile(
     r"""<([A-Za-z][^\s/>]{0,200})((?:[\s/](?:[^=>]|=\s*"[^"]*"|=\s*'[^']*'|=(?!\s*["']))*)?)>""")
-_ATTR = re.compile(r"""([^\s"'=/>]+)\s*(?:=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+)))?""")
+# A _PLAIN_TAG with the whitespace before it (the layout between tags), or
+# a run of text; a "<" that it cannot read is left to _MARKUP.  Text and
+# tags in one pattern make one match per token, and most whitespace none.
+_TOKEN = re.compile(r"(\s*)(?:" + _PLAIN_TAG.pattern + r")|([^<]+)|<")
+# _TOKEN for the source after its last ">", where no start tag can end, with
+# the same groups: trying one at each "<" there cost up to 200 steps
+# (`"<a" * 40000` took 7 times as long).
+_TAIL_TOKEN = re.compile(r"(\s*)(?:" + _END_TAG + r"|(?!)(.)(.))|([^<]+)|<")
+# An attribute and its value in one of three forms.  The name is captured
+# only when it may give a cue (a whole run of name characters that is one
+# of _cues_of's names in some case), so that the others cost no Python.
+_ATTR = re.compile(
+    r"""(?:((?i:class|id|role|itemprop|hidden|style))(?![^\s"'=/>])|[^\s"'=/>]+)"""
+    r"""\s*(?:=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+)))?""")
 # Numeric references take all their digits, as HTML does (and html.unescape):
 # `&#00000000065;` is "A".  A bound on the digits ({1,7}) cut it into
 # "\ufffd" + "0065;".
@@ -129,11 +143,10 @@ def decode_entity(entity: str) -> str:
     return html.unescape(entity)
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)  # hashed by identity: a key of segment_html's frame cache
 class _Frame:
-    """An open element: its tag and the cues it and its ancestors carry."""
+    """What the text inside an open element inherits from it and its ancestors."""
 
-    tag: str
     block_tag: str  # the nearest block-level element's tag, itself included
     cues: frozenset[str]  # tags in CUE_TAGS and class/id strings, inherited
     in_link: bool
@@ -179,9 +192,13 @@ class _Builder:
     def _reset(self) -> None:
         self.parts: list[str] = []
         self.length = 0
-        self.map = TextMap()
+        # The TextMap's lists, made into one at the flush.
+        self.out: list[int] = []
+        self.src: list[int] = []
+        self.step: list[int] = []
+        self.ends: list[int] = []
         self.linked = 0
-        self.space_pending = False
+        self.space_pending: tuple[int, int] | None = None
         self.frame: _Frame | None = None
 
     def add(self, text: str, start: int, frame: _Frame) -> None:
@@ -241,18 +258,25 @@ class _Builder:
 
     def _emit(self, text: str, src: int, step: int, end: int, frame: _Frame) -> None:
         """Append the text that source[src:end] reads as: a copy (step 1) or an entity's text (step 0)."""
+        length = self.length
         if self.space_pending:
             # The space between two words maps to the whitespace that made it.
             space_start, space_end = self.space_pending
-            self.space_pending = False
-            self._emit(" ", space_start, 0, space_end, frame)
-        m = self.map
-        m.out.append(self.length)
-        m.src.append(src)
-        m.step.append(step)
-        m.ends.append(end)
+            self.space_pending = None
+            self.out.append(length)
+            self.src.append(space_start)
+            self.step.append(0)
+            self.ends.append(space_end)
+            self.parts.append(" ")
+            length += 1
+            if frame.in_link:
+                self.linked += 1
+        self.out.append(length)
+        self.src.append(src)
+        self.step.append(step)
+        self.ends.append(end)
         self.parts.append(text)
-        self.length += len(text)
+        self.length = length + len(text)
         if frame.in_link:
             self.linked += len(text)
         if self.frame is None:
@@ -261,7 +285,7 @@ class _Builder:
     def flush(self, new_paragraph: bool = True) -> None:
         if not self.length:  # most tags end no block: nothing to reset
             return
-        m = self.map
+        m = TextMap(self.out, self.src, self.step, self.ends)
         frame = self.frame
         self.blocks.append(Block(
             start=m.src[0], end=m.source_end(self.length), text="".join(self.parts), para=self.para,
@@ -273,20 +297,31 @@ class _Builder:
         self._reset()
 
 
-def _cues_of(tag: str, attrs: str) -> frozenset[str]:
-    cues = {tag} if tag in CUE_TAGS else set()
+_NO_CUES: frozenset[str] = frozenset()
+
+
+def _cues_of(attrs: str) -> frozenset[str]:
+    """The cues that a start tag's attributes give (its tag may give one more)."""
+    cues = set()
     if attrs:
-        for name, *values in _ATTR.findall(attrs):
-            name = name.lower()
+        for name, double_quoted, single_quoted, bare in _ATTR.findall(attrs):
+            if not name:  # not a name that gives a cue
+                continue
+            name = name.lower()  # (?i) also takes "ſ" for "s": this is the test
+            value = double_quoted or single_quoted or bare  # the one form the value took
             if name in ("class", "id", "role", "itemprop"):
-                value = "".join(values)  # the one of the three forms the value took
                 if value:
                     cues.add(html.unescape(value).lower())
-            elif name == "hidden" or (name == "style" and _HIDING_STYLE.search("".join(values))):
+            elif name == "hidden" or (name == "style" and _HIDING_STYLE.search(value)):
                 # Text a browser does not show (schema.org copies of the
                 # headline, collapsed menus): a cue no class value can spell.
                 cues.add(HIDDEN_CUE)
     return frozenset(cues)
+
+
+def _with_cues(inherited: frozenset[str], own: frozenset[str]) -> frozenset[str]:
+    """The cues of an element: its own and, up to MAX_CUES, its ancestors'."""
+    return inherited | own if own and len(inherited) < MAX_CUES else inherited
 
 
 def _letter_at(source: str, i: int) -> bool:
@@ -313,60 +348,91 @@ def segment_html(source: str) -> tuple[list[Block], list[Container]]:
     """
     n = len(source)
     out = _Builder()
-    stack: list[_Frame] = [_Frame("", "", frozenset(), False, 0)]
+    # The open elements, the document first: their tags, and what the text
+    # in each inherits (one _Frame shared by elements that change nothing).
+    tags: list[str] = [""]
+    frames: list[_Frame] = [_Frame("", frozenset(), False, 0)]
     containers = [Container(0, n, 0)]
-    # Pages repeat their markup: about half the start tags have the name and
+    # Pages repeat their markup: about half the start tags have the
     # attributes of an earlier one, and need not be read again.
-    cues_of: dict[tuple[str, str], frozenset[str]] = {}
+    cues_of: dict[str, frozenset[str]] = {}
+    child_frames: dict[tuple[_Frame, str, frozenset[str]], _Frame] = {}
 
     def close(i: int, at: int) -> None:
-        """Close the open elements from stack[i] up, at source offset `at`."""
-        for f in stack[i:]:
-            if f.tag in CONTAINER_TAGS:
-                c = containers[f.container]
+        """Close the open elements from tags[i] up, at source offset `at`."""
+        for k in range(i, len(tags)):
+            if tags[k] in CONTAINER_TAGS:
+                c = containers[frames[k].container]
                 if c.end == n and c.start <= at:
                     c.end = at
-        del stack[i:]
+        del tags[i:], frames[i:]
 
-    pos = 0
     long_tags = True  # see _LONG_START_TAG
     last_gt = source.rfind(">")  # no start tag ends after it
-    while pos < n:
-        lt = source.find("<", pos)
-        if lt < 0:
-            lt = n
-        if lt > pos:
-            out.add(source[pos:lt], pos, stack[-1])
-        if lt >= n:
-            break
-        if lt > last_gt and _letter_at(source, lt + 1):
-            # No ">" follows, so no start tag can end: the "<" is text.
-            # (Trying _MARKUP here cost 4,000 steps per "<": `"<a " * 20000` took 8 s.)
-            m = None
-        else:
-            m = _PLAIN_TAG.match(source, lt)
-            if m is None or m.end() - lt > PLAIN_TAG_MAX:
+
+    def tokens_from(pos: int) -> Callable[[], re.Match[str] | None]:
+        """The next token from `pos` on, at each call; None at the end of the source."""
+        return (_TOKEN if pos <= last_gt else _TAIL_TOKEN).scanner(source, pos).match
+
+    # One C-level match per token (a text run or a tag) instead of a find
+    # and a match; the scanner is replaced after every jump (raw text, or a
+    # "<" that _TOKEN leaves to the slower patterns), and past the last ">".
+    next_token = tokens_from(0)
+    in_tail = False
+    while (m := next_token()) is not None:
+        space, end_tag, start_tag, attrs, text = m.groups()
+        lt, pos = m.span()
+        if pos > last_gt and not in_tail:
+            next_token, in_tail = tokens_from(pos), True
+        if text is not None:
+            if not text.isspace():
+                out.add(text, lt, frames[-1])
+            elif out.length:
+                out.space_pending = (lt, pos)
+            continue
+        if space:
+            if out.length:
+                out.space_pending = (lt, lt + len(space))
+            lt += len(space)
+        if (end_tag is None and start_tag is None) or pos - lt > PLAIN_TAG_MAX:
+            # Markup _TOKEN does not read: a comment, a doctype, an odd or
+            # long tag, or a "<" that is text.
+            if lt > last_gt and _letter_at(source, lt + 1):
+                # No ">" follows, so no start tag can end: the "<" is text.
+                # (Trying _MARKUP here cost 4,000 steps per "<": `"<a " * 20000` took 8 s.)
+                m = None
+            else:
                 m = _MARKUP.match(source, lt)
-        if m is not None:
-            end_tag, start_tag, attrs = m.groups()
-        else:
-            if long_tags and lt < last_gt and _letter_at(source, lt + 1):
-                m = _LONG_START_TAG.match(source, lt)
-                long_tags = m is not None
-            if m is None:  # a lone "<" is text
-                out.add("<", lt, stack[-1])
-                pos = lt + 1
-                continue
-            end_tag, (start_tag, attrs) = None, m.groups()
-        pos = m.end()
+            if m is not None:
+                end_tag, start_tag, attrs = m.groups()
+            else:
+                if long_tags and lt < last_gt and _letter_at(source, lt + 1):
+                    m = _LONG_START_TAG.match(source, lt)
+                    long_tags = m is not None
+                if m is None:  # a lone "<" is text
+                    out.add("<", lt, frames[-1])
+                    if pos != lt + 1:  # (else the scanner is there already)
+                        next_token = tokens_from(lt + 1)
+                    continue
+                end_tag, (start_tag, attrs) = None, m.groups()
+            pos = m.end()
+            next_token = tokens_from(pos)
         if end_tag is not None:
             tag = end_tag.lower()
-            if tag in BLOCK_TAGS or tag == "br":
+            if (tag in BLOCK_TAGS or tag == "br") and out.length:
                 out.flush(tag != "br")
             # Close up to the nearest open element of that name, looking a
             # bounded depth down: a stray end tag costs O(1), not O(depth).
-            for i in range(len(stack) - 1, max(0, len(stack) - END_TAG_REACH), -1):
-                if stack[i].tag == tag:
+            if tags[-1] == tag:  # the usual case, closed at once (tags[0] is no tag)
+                if tag in CONTAINER_TAGS:
+                    c = containers[frames[-1].container]
+                    if c.end == n and c.start <= pos:
+                        c.end = pos
+                tags.pop()
+                frames.pop()
+                continue
+            for i in range(len(tags) - 2, max(0, len(tags) - END_TAG_REACH), -1):
+                if tags[i] == tag:
                     close(i, pos)
                     break
             continue
@@ -384,34 +450,55 @@ def segment_html(source: str) -> tuple[list[Block], list[Container]]:
             content_end = closer.start() if closer else n
             out.flush()
             if tag == "title" and not out.blocks:
-                out.add(source[pos:content_end], pos, _Frame("title", "title", frozenset(), False, 0))
+                out.add(source[pos:content_end], pos, _Frame("title", frozenset(), False, 0))
                 out.flush()
-            pos = closer.end() if closer else n
+            next_token = tokens_from(closer.end() if closer else n)
             continue
         if tag == "br":
             out.flush(False)
             continue
         if tag in BLOCK_TAGS:
-            out.flush()
+            if out.length:  # (a call that flushes nothing costs as much as the rest)
+                out.flush()
             closes = SELF_CLOSING_SIBLINGS.get(tag)
-            if closes and stack[-1].tag in closes:
-                close(len(stack) - 1, lt)
+            if closes and tags[-1] in closes:
+                close(len(tags) - 1, lt)
             elif tag in ("p", "div", "li") or tag.startswith("h"):
                 # A block opened inside a <p> ends it, as HTML does.
-                if stack[-1].tag == "p":
-                    close(len(stack) - 1, lt)
-        if tag in VOID_TAGS or attrs.rstrip().endswith("/"):
+                if tags[-1] == "p":
+                    close(len(tags) - 1, lt)
+        if tag in VOID_TAGS or (attrs and attrs.rstrip().endswith("/")):
             continue
-        parent = stack[-1]
-        own = cues_of.get((tag, attrs))
-        if own is None:
-            own = cues_of[tag, attrs] = _cues_of(tag, attrs)
-        cues = parent.cues | own if own and len(parent.cues) < MAX_CUES else parent.cues
-        block_tag = tag if tag in BLOCK_TAGS else parent.block_tag
-        container = parent.container
-        if tag in CONTAINER_TAGS:
-            container = len(containers)
+        parent = frames[-1]
+        if attrs:
+            own = cues_of.get(attrs)
+            if own is None:
+                own = cues_of[attrs] = _cues_of(attrs)
+        else:
+            own = _NO_CUES
+        if tag in CUE_TAGS:
+            own = own | {tag}
+        if tag in CONTAINER_TAGS:  # its frame names it, so is its own
+            frame = _Frame(tag if tag in BLOCK_TAGS else parent.block_tag, _with_cues(parent.cues, own),
+                           parent.in_link, len(containers))
             containers.append(Container(lt, n, parent.container))
-        stack.append(_Frame(tag, block_tag, cues, parent.in_link or tag == "a", container))
+        elif not own and tag not in BLOCK_TAGS and tag != "a":
+            frame = parent  # most inline elements change nothing
+        else:
+            # Siblings repeat their markup (the items of a list, the links
+            # of a menu): an element like an earlier one in the same parent
+            # frame gets the same frame.
+            frame = child_frames.get((parent, tag, own))
+            if frame is None:
+                cues = _with_cues(parent.cues, own)
+                block_tag = tag if tag in BLOCK_TAGS else parent.block_tag
+                in_link = parent.in_link or tag == "a"
+                if cues is parent.cues and block_tag == parent.block_tag and in_link == parent.in_link:
+                    frame = parent
+                else:
+                    frame = _Frame(block_tag, cues, in_link, parent.container)
+                child_frames[parent, tag, own] = frame
+        tags.append(tag)
+        frames.append(frame)
     out.flush()
     return out.blocks, containers

@@ -623,6 +623,10 @@ _CELLS = frozenset(("td", "th"))
 def _score(b: Block, strict: float, listed: bool = False) -> float:
     if listed and b.drop is None:
         return NEAR_SHARE * b.length
+    if b.cue is not None and b.hit is None and b.drop is None and b.cue.rule.category is Category.AD and b.label is not Label.GOOD:
+        # The lines of an ad slot ("Thanks for watching!", "Visit Website"),
+        # like its label: an ad between paragraphs does not end the story.
+        return 0.0
     if b.cue is not None and b.hit is None and b.drop is None:
         # A DOM cue is a hint, not a verdict: templates wrap whole stories in
         # containers named like furniture.  Prose still scores as prose.

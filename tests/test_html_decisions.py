@@ -101,3 +101,16 @@ def test_headline_copy_inside_the_story_is_removed_and_h1_stays_the_title():
     copy = [r for r in result.removed if r.text == "Bridge reopens to cyclists"]
     assert copy and copy[0].rule == "body.title-repeat"
     assert _removed(result, "The old railway bridge on the morning").category is Category.CAPTION
+
+
+def test_an_ad_slot_between_paragraphs_does_not_cut_off_the_last_one():
+    ad = (
+        '<div class="ad-unit"><div>ADVERTISEMENT</div><div>Thanks for watching!</div>'
+        "<button>Visit Website</button></div>"
+    )
+    last = "The council will meet on the lighting plan in the spring."
+    page = _page("<article>" + "".join(f"<p>{p}</p>" for p in PROSE) + ad + f"<p>{last}</p></article>")
+    result = cleaner.clean_html(page)
+    assert not html_partition_problems(page, result)
+    assert last in result.text
+    assert _removed(result, "Thanks for watching!").category is Category.AD

@@ -30,6 +30,7 @@ the place where it is decided.
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from .blocks import Block, Decision, Label
 from .classify import LINK_DENSITY_BAD, LINK_DENSITY_NEAR
@@ -267,7 +268,7 @@ def drop_furniture(blocks: list[Block], first: int, last: int, strict: float, li
     for i, b in enumerate(blocks):
         if b.is_title:
             continue
-        if b.hit is not None and not (b.hit.rule.weak and first < i < last):
+        if b.hit is not None and not (b.hit.rule.weak and first < i < last and not _invisible(b.text)):
             _drop_by_rule(b)
         elif b.hit is not None:
             continue  # a bare link or a separator between paragraphs: the article's own
@@ -304,6 +305,13 @@ def drop_title_repeats(blocks: list[Block], title: int, first: int, last: int) -
     for b in blocks[first:last + 1]:
         if b.drop is None and b.text.casefold() == headline:
             b.drop = Decision(Category.BOILERPLATE, TITLE_REPEAT, "A repetition of the headline inside the article.")
+
+
+def _invisible(text: str) -> bool:
+    """Whether `text` shows nothing: only spaces and format characters
+    (zero-width spaces and joiners, soft hyphens), as editors leave in empty
+    paragraphs. Such a line is no separator the reader sees."""
+    return all(c.isspace() or unicodedata.category(c) == "Cf" for c in text)
 
 
 # A person's name: two to four capitalised words ("Jane Doe", "Ana M. Kowalczyk").

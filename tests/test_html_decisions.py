@@ -114,3 +114,12 @@ def test_an_ad_slot_between_paragraphs_does_not_cut_off_the_last_one():
     assert not html_partition_problems(page, result)
     assert last in result.text
     assert _removed(result, "Thanks for watching!").category is Category.AD
+
+
+def test_paragraphs_of_zero_width_spaces_are_removed_not_kept_as_empty_lines():
+    page = _page("<article>" + "<p>&#8203;</p>".join(f"<p>{p}</p>" for p in PROSE) + "</article>")
+    result = cleaner.clean_html(page)
+    assert not html_partition_problems(page, result)
+    assert all(p in result.text for p in PROSE)
+    assert "\u200b" not in result.text
+    assert sum(r.text == "\u200b" for r in result.removed) == len(PROSE) - 1

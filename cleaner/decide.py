@@ -631,9 +631,11 @@ _CELLS = frozenset(("td", "th"))
 def _score(b: Block, strict: float, listed: bool = False) -> float:
     if listed and b.drop is None:
         return NEAR_SHARE * b.length
-    if b.cue is not None and b.hit is None and b.drop is None and b.cue.rule.category is Category.AD and b.label is not Label.GOOD:
-        # The lines of an ad slot ("Thanks for watching!", "Visit Website"),
-        # like its label: an ad between paragraphs does not end the story.
+    if b.drop is None and b.label is not Label.GOOD and _ad_slot(b):
+        # An ad between the article's paragraphs, its label ("Advertisement",
+        # "Continue reading below") or its lines ("Thanks for watching!",
+        # "Visit Website"), says nothing of where the article ends (a
+        # trailer heading does): it neither ends nor extends the run.
         return 0.0
     if b.cue is not None and b.hit is None and b.drop is None:
         # A DOM cue is a hint, not a verdict: templates wrap whole stories in
@@ -650,14 +652,15 @@ def _score(b: Block, strict: float, listed: bool = False) -> float:
     if b.hit is not None and b.hit.rule.weak and b.drop is None:
         # Separators, stray symbols, bare URLs: no more telling than an unknown short line.
         return -SHORT_COST * max(strict, 0.0)
-    if b.hit is not None and b.drop is None and b.hit.rule.action is Action.DROP_BLOCK and b.hit.rule.category is Category.AD:
-        # "Advertisement", "Continue reading below": an ad slot's label sits
-        # between the article's paragraphs and says nothing of where the
-        # article ends (a trailer heading does): it neither ends nor extends the run.
-        return 0.0
     if b.hit is not None or b.drop is not None:
         return -RULE_COST
     return _label_score(b, strict)
+
+
+def _ad_slot(b: Block) -> bool:
+    """Whether an ad rule (a block's, or else its container's cue) names `b`."""
+    rule = b.hit.rule if b.hit is not None else b.cue.rule if b.cue is not None else None
+    return rule is not None and rule.category is Category.AD and rule.action is Action.DROP_BLOCK
 
 
 def _label_score(b: Block, strict: float) -> float:

@@ -224,7 +224,8 @@ def _token_pattern(path: str, label: str, tokens: Any) -> str:
     """A cue pattern from a token list.
 
     A token matches a whole word of a class or id value (words are split at
-    anything but letters and digits); a token ending in "*" matches the
+    anything but letters and digits, and the HTML segmenter has put a "-"
+    where camelCase changes case); a token ending in "*" matches the
     start of a word: "related*" finds class="jp-relatedposts", "comment"
     finds class="comment-list" but not class="commentary".
     """

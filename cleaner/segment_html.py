@@ -298,6 +298,7 @@ class _Builder:
 
 
 _NO_CUES: frozenset[str] = frozenset()
+_CAMEL_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 
 
 def _cues_of(attrs: str) -> frozenset[str]:
@@ -311,7 +312,9 @@ def _cues_of(attrs: str) -> frozenset[str]:
             value = double_quoted or single_quoted or bare  # the one form the value took
             if name in ("class", "id", "role", "itemprop"):
                 if value:
-                    cues.add(html.unescape(value).lower())
+                    # "newsCaption" is "news-caption": cue tokens match
+                    # whole words, and camelCase joins them.
+                    cues.add(_CAMEL_BOUNDARY.sub("-", html.unescape(value)).lower())
             elif name == "hidden" or (name == "style" and _HIDING_STYLE.search(value)):
                 # Text a browser does not show (schema.org copies of the
                 # headline, collapsed menus): a cue no class value can spell.

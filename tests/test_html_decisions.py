@@ -123,3 +123,17 @@ def test_paragraphs_of_zero_width_spaces_are_removed_not_kept_as_empty_lines():
     assert all(p in result.text for p in PROSE)
     assert "\u200b" not in result.text
     assert sum(r.text == "\u200b" for r in result.removed) == len(PROSE) - 1
+
+
+def test_camel_case_class_names_split_into_words_for_cues():
+    # class="newsCaption" holds the word "caption", as class="news-caption" does.
+    caption = '<span class="newsCaption">Crowds gathered outside the council chamber before the vote on Tuesday evening</span>'
+    page = _page("<article>" + f"<p>{PROSE[0]}</p>" + caption + "".join(f"<p>{p}</p>" for p in PROSE[1:]) + "</article>")
+    result = cleaner.clean_html(page)
+    assert not html_partition_problems(page, result)
+    removal = _removed(result, "Crowds gathered outside the council chamber")
+    assert removal is not None and removal.category is Category.CAPTION
+    # The value keeps its words, joined by "-" where the case changed.
+    from cleaner.segment_html import segment_html
+    blocks, _ = segment_html('<div class="relatedPosts"><p>x</p></div><div id="mainContent"><p>y</p></div>')
+    assert "related-posts" in blocks[0].cues and "main-content" in blocks[1].cues

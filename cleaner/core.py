@@ -20,7 +20,7 @@ from .model import Result
 from .ruleset import (
     CompiledRules, RulePack, builtin_packs, builtin_site_packs, check_unique, iter_rules, load_pack,
 )
-from .script import _MAYBE_SPECIAL, dominant_script, measure, script_language, script_share, stop_ratio
+from .script import dominant_script, holds_han_or_kana, measure, script_language, script_share, stop_ratio
 from .site import domain_candidates, host_of
 from .decode import decode_html
 from .segment_html import segment_html
@@ -48,7 +48,6 @@ _DETECT_MIN_SCRIPT_SHARE = 0.6
 FALLBACK_LANGUAGE = "en"
 
 _LONG_LINE_CHARS = 60
-_DENSE = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}]")
 _DENSE_RUN = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}]{20}")
 
 
@@ -63,10 +62,7 @@ def _prose_sample(text: str) -> str:
     # as much.  A line of 20 Chinese or Japanese characters in a row holds
     # as much as 60 Latin ones: those are sought only where such
     # characters occur at all.
-    # (Those characters lie where script._MAYBE_SPECIAL looks: a stdlib scan
-    # clears most text at a fraction of the cost of the script properties.)
-    maybe = _MAYBE_SPECIAL.search(text)
-    dense = maybe is not None and _DENSE.search(text, maybe.start()) is not None
+    dense = holds_han_or_kana(text)
     for line in text.splitlines():
         if len(line) >= _LONG_LINE_CHARS or (dense and _DENSE_RUN.search(line)):
             parts.append(line)

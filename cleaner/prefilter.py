@@ -401,7 +401,7 @@ class WordIndex:
     """Which of many sets of words occur in a text, in one regex pass.
 
     Each set gets one bit; `present` returns the bits of the sets that have
-    a word in `text` (folded).  The words are compiled into a trie (``ab(?:c|
+    a word in a text (folded by the caller, once for all its questions).  The words are compiled into a trie (``ab(?:c|
     d)?``) inside a lookahead, so that the scan tries every position and
     reports there the longest word that starts at it; the shorter words
     that start there are its prefixes, and their bits are added from a
@@ -420,12 +420,8 @@ class WordIndex:
         }
         self._finder = re.compile(f"(?=({_trie(sorted(bits_of))}))") if bits_of else None
 
-    def present(self, text: str) -> int:
-        """The bits of the sets that have a word in `text`."""
-        return self.present_folded(fold(text))
-
-    def present_folded(self, folded: str) -> int:
-        """`present` for a text already folded (`fold`)."""
+    def present(self, folded: str) -> int:
+        """The bits of the sets that have a word in `folded` (a text already folded: `fold`)."""
         if self._finder is None:
             return 0
         bits = 0

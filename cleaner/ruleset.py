@@ -511,7 +511,7 @@ class CompiledRules:
         last = self._present
         if last[0] is not text:
             folded = fold(text)
-            bits = self._words.present_folded(folded)
+            bits = self._words.present(folded)
             if bits & ~self._anywhere:
                 bits &= self._starts.at_start(folded) | self._anywhere
             last = (text, bits)

@@ -73,6 +73,19 @@ _SPECIAL = regex.compile(f"[\\p{{Arabic}}{_DENSE_CLASS}{_RUNON_CLASS}\\p{{Hangul
 # first candidate at a fraction of the cost of the script properties, which
 # then only scan from there (tests/test_script.py checks every code point).
 _MAYBE_SPECIAL = re.compile(r"[^\x00-\u05ff\u2000-\u206f]")
+_HAN_OR_KANA = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}]")
+
+
+def holds_han_or_kana(text: str) -> bool:
+    """Whether `text` holds a Chinese character or kana.
+
+    >>> holds_han_or_kana("Tokyo (東京)"), holds_han_or_kana("Zürich — «Ja»")
+    (True, False)
+    """
+    # The stdlib scan clears most text; the script properties scan from
+    # the first candidate on.
+    maybe = _MAYBE_SPECIAL.search(text)
+    return maybe is not None and _HAN_OR_KANA.search(text, maybe.start()) is not None
 
 # Arabic writes its definite article ال joined to the noun, with the
 # conjunctions و, ف and the prepositions ب, ك, ل before it (والـ, بالـ, للـ).

@@ -86,9 +86,9 @@ def test_fold_agrees_with_case_insensitive_matching():
 def test_word_index_reports_words_inside_longer_ones():
     # "ad" starts where the longer "advert" does, and "vert" inside it.
     index = WordIndex([frozenset({"advert"}), frozenset({"ad"}), frozenset({"vert"}), frozenset({"zz"})])
-    assert index.present("An ADVERT here") == 0b0111
-    assert index.present("nothing") == 0
-    assert WordIndex([]).present("anything") == 0
+    assert index.present(fold("An ADVERT here")) == 0b0111
+    assert index.present(fold("nothing")) == 0
+    assert WordIndex([]).present(fold("anything")) == 0
 
 
 PRIORITY_PACK = """

@@ -11,10 +11,12 @@ label follows jusText's scheme, on characters and stopword density:
 
 from __future__ import annotations
 
+from typing import Any
+
 import regex
 
 from .blocks import Block, Label
-from .ruleset import CompiledRules, Scope
+from .ruleset import MEMO_MAX_CHARS, MEMO_SIZE, CompiledRules, Scope
 from .script import ends_sentence, has_clause_mark, has_sentence_mark, measure, phrase_prose, stop_ratio
 
 __all__ = ["classify", "ends_sentence", "label_for", "punctuation_proxy"]
@@ -81,28 +83,27 @@ def classify(blocks: list[Block], rules: CompiledRules, stopwords: frozenset[str
     `stopwords` is empty when the document's language has no pack; the
     punctuation proxy then stands in for stopword density.
     """
+    # Menus, share rows and footers repeat on every page of a site: what
+    # the text alone decides about a short block is remembered with the
+    # rules (and forgotten with their memo).
+    memo: dict[str, _TextAnswer] = rules.block_memo(stopwords)
     for b in blocks:
         text = b.text
-        # Words and length on the scale of spaced Latin text, whatever the
-        # script: a 60-character Chinese paragraph is prose, not one "word".
-        m = measure(text)
-        tokens, b.words, b.length = m
-        ascii_only = text.isascii()
-        b.terminal = ends_sentence(text)
-        if stopwords:
-            b.stop_ratio = stop_ratio(sum(map(stopwords.__contains__, tokens)), m)
-        if not stopwords or (b.stop_ratio == 0.0 and not ascii_only and not _LATIN.search(text)):
-            # No pack, or a passage in another script (an Arabic quotation
-            # in an Indonesian article): judge it by its punctuation.
-            b.stop_ratio = punctuation_proxy(text, b.terminal)
-        b.label = label_for(b.length, b.words, b.stop_ratio, b.terminal)
+        known = memo.get(text)
+        if known is None:
+            timeouts = len(guard)
+            known = _read(text, rules, stopwords, guard)
+            # A timeout is reported for every block it happens on: such an
+            # answer is not remembered.
+            if len(text) <= MEMO_MAX_CHARS and len(guard) == timeouts:
+                if len(memo) >= MEMO_SIZE:
+                    memo.clear()
+                memo[text] = known
+        b.words, b.length, b.terminal, b.stop_ratio, b.label, hit, cuts = known
         if b.link_density > LINK_DENSITY_BAD:
             b.label = Label.BAD  # menus and teaser lists are mostly link text
         elif b.link_density > LINK_DENSITY_NEAR and b.label is Label.GOOD:
             b.label = Label.NEAR
-        hit = rules.first(Scope.BLOCK, text, guard)
-        if hit is None and b.words <= HEADING_MAX_WORDS:
-            hit = rules.first(Scope.HEADING, text, guard)
         if hit is None and b.cues:
             cue = rules.cue(b.cues, guard)
             # A weak cue is a hint the decision weighs; a strong one (a
@@ -113,4 +114,37 @@ def classify(blocks: list[Block], rules: CompiledRules, stopwords: frozenset[str
                 b.cue = cue
         b.hit = hit
         if hit is None:
-            b.cuts = rules.cuts(text, guard)
+            if cuts is None:
+                # Asked only now: a block that a rule or a strong cue drops
+                # whole is not searched (nor timed out on).
+                timeouts = len(guard)
+                cuts = tuple(rules.cuts(text, guard))
+                if len(guard) == timeouts:
+                    known[_CUTS] = cuts
+            b.cuts = list(cuts)
+
+
+# What a block's text alone decides: words, length, whether it ends a
+# sentence, stopword ratio, label (before link density), the block or
+# heading rule that fires on it, and (filled in when first asked, None
+# until then) its inline cuts.
+_TextAnswer = list[Any]
+_CUTS = 6
+
+
+def _read(text: str, rules: CompiledRules, stopwords: frozenset[str], guard: list[str]) -> _TextAnswer:
+    """What `text` decides about a block (see `_TextAnswer`)."""
+    # Words and length on the scale of spaced Latin text, whatever the
+    # script: a 60-character Chinese paragraph is prose, not one "word".
+    m = measure(text)
+    tokens, words, length = m
+    terminal = ends_sentence(text)
+    ratio = stop_ratio(sum(map(stopwords.__contains__, tokens)), m) if stopwords else 0.0
+    if not stopwords or (ratio == 0.0 and not text.isascii() and not _LATIN.search(text)):
+        # No pack, or a passage in another script (an Arabic quotation
+        # in an Indonesian article): judge it by its punctuation.
+        ratio = punctuation_proxy(text, terminal)
+    hit = rules.first(Scope.BLOCK, text, guard)
+    if hit is None and words <= HEADING_MAX_WORDS:
+        hit = rules.first(Scope.HEADING, text, guard)
+    return [words, length, terminal, ratio, label_for(length, words, ratio, terminal), hit, None]

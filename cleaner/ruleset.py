@@ -40,6 +40,7 @@ single alternation.
 from __future__ import annotations
 
 import sys
+from bisect import bisect_left
 from dataclasses import dataclass
 from enum import Enum
 from importlib import resources
@@ -49,7 +50,7 @@ from typing import Any, Iterable, Iterator
 import regex
 
 from .model import Category
-from .prefilter import WordIndex, fold, longest_text, required_starts, required_words
+from .prefilter import Lead, WordIndex, Words, exact_words, fold, leading, longest_text, required_starts, required_words
 from .site import host_of, normalize_host, on_domain
 
 if sys.version_info >= (3, 11):
@@ -99,11 +100,13 @@ _ID_RE = regex.compile(r"[a-z0-9_]+(?:[.-][a-z0-9_]+)*")
 # matching, and the Result records that the guard fired.
 REGEX_TIMEOUT_S = 0.25
 
-# Rule answers for blocks up to MEMO_MAX_CHARS long are remembered per
-# compiled rule set, up to MEMO_SIZE of them (then the memo starts afresh).
-# A site's menus and footers are a few hundred lines; 20,000 answers hold
-# many sites' worth in a few MB (100,000 grew a worker by 30 MB over a
-# batch of 100,000 documents).
+# What is found about a block up to MEMO_MAX_CHARS long is remembered per
+# compiled rule set (`CompiledRules.block_memo`: one entry per text), up to
+# MEMO_SIZE texts (then the memo starts afresh); so are the answers for cue
+# sets and for class/id values, as many of each.  A site's menus and
+# footers are a few hundred lines; 20,000 answers hold many sites' worth
+# in a few MB (100,000 grew a worker by 30 MB over a batch of 100,000
+# documents).
 MEMO_MAX_CHARS = 200
 MEMO_SIZE = 20_000
 # What the memo holds for a key it does not know (None is a remembered "no rule").
@@ -420,23 +423,125 @@ class Hit:
     value: str = ""  # cue rules: the class/id value (or tag) that matched
 
 
+@dataclass(frozen=True)
+class _Gate:
+    """What a rule (or an alternation of rules) needs of a text to match it."""
+
+    words: Words | None  # one of these (folded) somewhere; None: no words needed
+    lead: Lead | None  # how every match starts (`prefilter.leading`); None: anyhow
+    longest: int | None  # the longest text a match can be; None: any
+
+
+class _GateTable:
+    """The gates of many rules, the n-th with bit 1 << n: which of them a
+    text passes.  `open` costs one scan of the text for all the words, and
+    a few lookups.
+    """
+
+    def __init__(self, gates: list[_Gate]) -> None:
+        bits = [(1 << n, g) for n, g in enumerate(gates)]
+        self._words = WordIndex([_cores(g.words or frozenset()) for g in gates])
+        self._wordless = sum(bit for bit, g in bits if g.words is None)
+        self._worded = sum(bit for bit, g in bits if g.words is not None)
+        self._starts = WordIndex([_heads(g.lead[0]) if g.lead else frozenset() for g in gates])
+        self._anywhere = sum(bit for bit, g in bits if g.lead is None)
+        self._led = sum(bit for bit, g in bits if g.lead is not None)
+        # A lead's classes, one alternation per gate, asked once per first character.
+        self._classes = [(bit, regex.compile("|".join(sorted(g.lead[1])))) for bit, g in bits if g.lead and g.lead[1]]
+        self._by_first: dict[str, int] = {}
+        # `_fitting[k]`: the gates open to a text longer than the k
+        # smallest limits (`_limits`, ascending) and no longer than the next.
+        self._limits = sorted({g.longest for g in gates if g.longest is not None})
+        self._fitting = [(1 << len(gates)) - 1]
+        for limit in self._limits:
+            self._fitting.append(self._fitting[-1] & ~sum(bit for bit, g in bits if g.longest == limit))
+
+    def open(self, text: str) -> int:
+        """The bits of the gates that `text` passes."""
+        bits = self._fitting[bisect_left(self._limits, len(text))]
+        folded = fold(text)
+        if bits & self._led:
+            first = self._by_first.get(text[:1])
+            if first is None:
+                first = self._first_character(text[:1])
+            bits &= self._starts.at_start(folded) | first | self._anywhere
+        if bits & self._worded:
+            bits &= self._words.present(folded) | self._wordless
+        return bits
+
+    def _first_character(self, first: str) -> int:
+        """The bits of the gates whose lead has a class that `first` (one
+        character, or none) is in; remembered in `_by_first`."""
+        # A class matches one character or none: no run can take long, and
+        # these runs need no time limit.
+        bits = sum(bit for bit, classes in self._classes if classes.match(first))
+        if len(self._by_first) >= MEMO_SIZE:
+            self._by_first.clear()
+        self._by_first[first] = bits
+        return bits
+
+
+# A text that starts with a string starts with its first characters, and
+# one that holds a word holds any part of it: the scans look for no more
+# than this many characters of each.  The tries compile in a third of the
+# time (a language's rules compile in half), and the scans cost the same;
+# longer words seldom rule out a rule that these do not.
+_WORD_HEAD = 12
+
+
+def _heads(starts: Words) -> Words:
+    """The first characters of each of `starts`."""
+    return frozenset(start[:_WORD_HEAD] for start in starts)
+
+
+def _cores(words: Words) -> Words:
+    """A part of each of `words` to look for: its first characters after
+    any leading spaces.  A word that starts with a space widens the trie's
+    first branch that every position tries, and a space is every sixth
+    character: the scan costs a tenth less."""
+    return frozenset((word.lstrip(" ") or word)[:_WORD_HEAD] for word in words)
+
+
+def _lead_of(rule: Rule) -> Lead | None:
+    """How every match of `rule` starts (`prefilter.leading`), its classes
+    set to run with the rule's case flag."""
+    lead = leading(rule.pattern)
+    if lead is None:
+        return None
+    flag = "(?:" if rule.case_sensitive else "(?i:"
+    return lead[0], frozenset(f"{flag}{c})" for c in lead[1])
+
+
+def _merge_leads(leads: list[Lead]) -> Lead:
+    """A lead that covers each of `leads`."""
+    return frozenset().union(*(s for s, _ in leads)), frozenset().union(*(c for _, c in leads))
+
+
 class CompiledRules:
     """The rules of one language, compiled for matching one block at a time.
 
-    A rule whose pattern cannot match without one of a few words
-    (`prefilter.required_words`: "newsletter", "privacy", …) only runs on
-    blocks that hold one of them; one scan of the block (`WordIndex`) tells
-    which.  A block or heading rule whose matches all start with one of a
-    few strings (`prefilter.required_starts`) also needs the block to start
-    with one, and one that only matches a whole text of at most so many
-    characters (`prefilter.longest_text`) a block no longer.  The other
-    rules of a scope run together as one alternation.
-    The first rule in priority order that matches still decides: a gated
-    rule is tried when it comes before the alternation's answer.
-
     Each pattern run has a time limit (REGEX_TIMEOUT_S), and the limit
-    costs more than many a run (3 µs a call): the gates, which need no
-    limit, keep the runs few.
+    costs more than many a run (2–3 µs a call), so runs are kept few by
+    gates that need no limit.  Every gate is a necessary condition read off
+    the pattern (`cleaner.prefilter`): a rule it refuses could not have
+    matched, so the answers are those of trying every rule in turn.
+
+    - Words: a rule whose pattern cannot match without one of a few words
+      (`prefilter.required_words`: "newsletter", "privacy", …) only runs
+      on blocks that hold one of them; one scan of the block (`WordIndex`)
+      tells which.  Where the pattern matches those literals case-
+      sensitively ("AP", "Reuters"), the block must hold one as written
+      (`prefilter.exact_words`).
+    - Start (block and heading rules, matched at the start of a block):
+      every match starts with one of a few strings or with a character of
+      a few classes (`prefilter.leading`): "related posts", or a digit.
+    - Length: a rule that only matches a whole text of at most so many
+      characters (`prefilter.longest_text`) skips longer blocks.
+
+    The rules of a scope without words run together as one alternation,
+    gated by start and length like one rule.  The first rule in priority
+    order that matches still decides: a gated rule is tried when it comes
+    before the alternation's answer.
     """
 
     def __init__(self, rules: Iterable[Rule]) -> None:
@@ -445,76 +550,106 @@ class CompiledRules:
             by_scope[rule.scope].append(rule)
         self._rules = by_scope
         self._patterns = {Scope.CUE: _combine(by_scope[Scope.CUE])}
-        # Per scope, the index of each ungated rule, then each gated rule
-        # as (index, its bit in the WordIndex, its pattern).
+        gates: list[_Gate] = []
+
+        def bit_of(gate: _Gate) -> int:
+            """A new gate's bit: gates added later get higher bits."""
+            gates.append(gate)
+            return 1 << (len(gates) - 1)
+
+        # Per scope, the index of each rule in the alternation, and the bit
+        # that gates the alternation (0: no alternation); then each gated
+        # rule as (index, bit, pattern), bits rising with priority.
         self._always: dict[Scope, list[int]] = {}
+        self._alternation_bit: dict[Scope, int] = {}
         self._gated: dict[Scope, list[tuple[int, int, regex.Pattern[str]]]] = {}
-        # Per scope, the longest block the alternation can match (None: any).
-        self._longest: dict[Scope, int | None] = {}
-        word_sets: list[frozenset[str]] = []
-        # Per gated rule (same bits), the strings its matches start with;
-        # `_anywhere` has the bits of the rules without them.  Inline rules
-        # are searched, not matched at the start, and have none.
-        start_sets: list[frozenset[str]] = []
-        self._anywhere = 0
+        # Per gated rule's bit, the words as written one of which its
+        # matches hold, where it has such words (`prefilter.exact_words`):
+        # tested only when the rule is about to run, after the others have
+        # not decided, as each is a scan of the text.
+        self._exact: dict[int, tuple[str, ...]] = {}
         for scope in (Scope.BLOCK, Scope.HEADING, Scope.INLINE):
-            self._always[scope], self._gated[scope] = [], []
-            for i, rule in enumerate(by_scope[scope]):
-                words = required_words(rule.pattern)
-                if words is None:
-                    self._always[scope].append(i)
-                else:
-                    bit = 1 << len(word_sets)
-                    self._gated[scope].append((i, bit, _compile(rule)))
-                    word_sets.append(words)
-                    starts = None if scope is Scope.INLINE else required_starts(rule.pattern)
-                    start_sets.append(starts or frozenset())
-                    if starts is None:
-                        self._anywhere |= bit
-            if scope is not Scope.INLINE:
-                always = [by_scope[scope][i] for i in self._always[scope]]
+            at_start = scope is not Scope.INLINE  # inline rules are searched, not matched at the start
+            words_of = [required_words(rule.pattern) for rule in by_scope[scope]]
+            self._always[scope] = [i for i, words in enumerate(words_of) if words is None]
+            always = [by_scope[scope][i] for i in self._always[scope]]
+            self._alternation_bit[scope] = 0
+            if at_start:
                 self._patterns[scope] = _combine(always)
-                self._longest[scope] = _longest(always)
-        self._words = WordIndex(word_sets)
-        self._starts = WordIndex(start_sets)
-        # Cue rules are searched in class and id values, most of which hold
-        # none of their words: one scan for all of them clears those values
-        # without a timed search.  (None when a cue rule has no words.)
-        cue_words = [required_words(rule.pattern) for rule in by_scope[Scope.CUE]]
-        self._cue_words = (
-            WordIndex([frozenset().union(*cue_words)]) if cue_words and None not in cue_words else None
-        )
-        self._scope_bits = {scope: sum(bit for _, bit, _ in gated) for scope, gated in self._gated.items()}
-        self._by_bit = {
-            bit: (i, pattern, _longest([by_scope[scope][i]]))
-            for scope, gated in self._gated.items() for i, bit, pattern in gated
+                if always:
+                    leads = [_lead_of(rule) for rule in always]
+                    self._alternation_bit[scope] = bit_of(_Gate(
+                        words=None, lead=None if None in leads else _merge_leads(leads), longest=_longest(always),
+                    ))
+            self._gated[scope] = []
+            for i, (rule, words) in enumerate(zip(by_scope[scope], words_of)):
+                if words is None:
+                    continue
+                bit = bit_of(_Gate(
+                    words=words, lead=_lead_of(rule) if at_start else None,
+                    longest=longest_text(rule.pattern) if at_start else None,
+                ))
+                self._gated[scope].append((i, bit, _compile(rule)))
+                exact = exact_words(rule.pattern, not rule.case_sensitive)
+                if exact:
+                    # A word that holds another of its set adds nothing to
+                    # the test ("Photo by AP" holds "AP").
+                    self._exact[bit] = tuple(sorted(w for w in exact if not any(v != w and v in w for v in exact)))
+        self._gates_table = _GateTable(gates)
+        self._exact_bits = sum(self._exact)
+        self._scope_bits = {
+            scope: self._alternation_bit[scope] | sum(bit for _, bit, _ in gated)
+            for scope, gated in self._gated.items()
         }
-        self._present: tuple[str, int] = ("", 0)
+        self._by_bit = {bit: (i, pattern) for gated in self._gated.values() for i, bit, pattern in gated}
+        # The last text `_gates` answered for, and its answer (no text yet:
+        # a text "" could be the very object of a placeholder "").
+        self._present: tuple[str | None, int] = (None, 0)
         # Inline rules are searched one by one (see `cuts`), each with the
         # bit that gates it (0: always searched).
         gated_inline = {i: (pattern, bit) for i, bit, pattern in self._gated[Scope.INLINE]}
         self._inline = [gated_inline.get(i) or (_compile(r), 0) for i, r in enumerate(by_scope[Scope.INLINE])]
-        # Menus, share rows and footers repeat on every page of a site: the
-        # answers for short blocks are remembered (Hits are immutable).
-        # (Inline rules: the tuple of a block's cuts.)
-        self._memo: dict[tuple[Scope, str | frozenset[str]], Hit | tuple[Hit, ...] | None] = {}
+        self._init_cues(by_scope[Scope.CUE])
+        # Menus, share rows and footers repeat on every page of a site: what
+        # is found about short blocks is remembered (`block_memo`; Hits are
+        # immutable), and so are the cue sets' answers.
+        self._block_memos: dict[frozenset[str], dict[str, Any]] = {}
+        self._cue_sets: dict[frozenset[str], Hit | None] = {}
+
+    def _init_cues(self, rules: list[Rule]) -> None:
+        # Cue rules are searched in class and id values, most of which hold
+        # none of their words: one scan for all of them clears those values
+        # without a timed search.  (None when a cue rule has no words.)
+        cue_words = [required_words(rule.pattern) for rule in rules]
+        self._cue_words = (
+            WordIndex([frozenset().union(*cue_words)]) if cue_words and None not in cue_words else None
+        )
+        # Where every cue rule's matches start with known strings (the token
+        # rules do), a match can only start where one of them does: the
+        # pattern is tried there alone, not searched along the whole value.
+        # (\G would match at each such place, where a search has it at 0.)
+        starts = [required_starts(rule.pattern) for rule in rules]
+        pattern = self._patterns[Scope.CUE]
+        self._cue_starts = (
+            WordIndex([frozenset().union(*starts)])
+            if pattern is not None and None not in starts and "\\G" not in pattern.pattern else None
+        )
+        # The answer for each value seen, and those of the values that hold
+        # a cue; replaced together, so that a reader never meets one of the
+        # pair cleared and the other not.
+        self._cue_memo: tuple[dict[str, Hit | None], dict[str, Hit]] = ({}, {})
 
     def _gates(self, text: str) -> int:
-        """The bits of the gated rules whose words `text` holds (and, for
-        the rules whose matches start with given strings, starts with).
+        """The bits of the gated rules (and alternations) that may match `text`.
 
         `classify` asks the block, heading and inline rules about the same
         block in a row: the last answer is kept for them.
         """
         # One read and one write of the slot, so that a Cleaner shared by
-        # threads never answers one block with another block's words.
+        # threads never answers one block with another block's gates.
         last = self._present
         if last[0] is not text:
-            folded = fold(text)
-            bits = self._words.present(folded)
-            if bits & ~self._anywhere:
-                bits &= self._starts.at_start(folded) | self._anywhere
-            last = (text, bits)
+            last = (text, self._gates_table.open(text))
             self._present = last
         return last[1]
 
@@ -524,55 +659,56 @@ class CompiledRules:
         A pattern that runs out of time counts as no match; the fact is
         appended to `guard` so that the Result can report it.
         """
+        present = self._gates(text) & self._scope_bits[scope]
+        if not present:
+            return None  # (no rules, or none can match)
         rules = self._rules[scope]
-        if not rules:
-            return None
-        key = (scope, text)
-        # One read of the memo: a check, then a read, could meet another
-        # thread's clear in between.
-        known = self._memo.get(key, _UNKNOWN)
-        if known is not _UNKNOWN:
-            return known
-        pattern = self._patterns[scope]
-        longest = self._longest[scope]
         hit = None
         try:
-            m = None
-            if pattern is not None and (longest is None or len(text) <= longest):
-                m = pattern.match(text, timeout=REGEX_TIMEOUT_S)
-            # Gated rules after the alternation's answer cannot win.
             limit = len(rules)
-            if m is not None:
-                limit = self._always[scope][int(m.lastgroup[1:])]
-                hit = Hit(rules[limit], m.start(), m.end())
-            gated = self._gated[scope]
+            alternation = self._alternation_bit[scope]
+            if present & alternation:
+                present ^= alternation
+                m = self._patterns[scope].match(text, timeout=REGEX_TIMEOUT_S)
+                if m is not None:
+                    # Gated rules after the alternation's answer cannot win.
+                    limit = self._always[scope][int(m.lastgroup[1:])]
+                    hit = Hit(rules[limit], m.start(), m.end())
             # The bits of a scope's gated rules rise with their priority:
             # visit the present ones from the lowest bit up.
-            present = self._gates(text) & self._scope_bits[scope] if gated and gated[0][0] < limit else 0
             while present:
                 bit = present & -present
-                i, rule_pattern, rule_longest = self._by_bit[bit]
+                i, rule_pattern = self._by_bit[bit]
                 if i > limit:  # (never equal: `limit` is an ungated rule's)
                     break
-                fits = rule_longest is None or len(text) <= rule_longest
-                if fits and (g := rule_pattern.match(text, timeout=REGEX_TIMEOUT_S)) is not None:
-                    hit = Hit(rules[i], g.start(), g.end())
-                    break
+                exact = self._exact.get(bit)
+                if exact is None or any(map(text.__contains__, exact)):
+                    if (g := rule_pattern.match(text, timeout=REGEX_TIMEOUT_S)) is not None:
+                        hit = Hit(rules[i], g.start(), g.end())
+                        break
                 present ^= bit
         except TimeoutError:
             guard.append(f"{scope.value} rules timed out on a block of {len(text)} characters")
             return None
-        if len(text) <= MEMO_MAX_CHARS:
-            self._remember(key, hit)
         return hit
 
-    def _remember(self, key: tuple[Scope, str | frozenset[str]], hit: Hit | tuple[Hit, ...] | None) -> None:
-        if len(self._memo) >= MEMO_SIZE:
-            self._memo.clear()
-        self._memo[key] = hit
-
     def clear_memo(self) -> None:
-        self._memo.clear()
+        self._cue_sets = {}
+        self._cue_memo = ({}, {})
+        self._block_memos = {}
+
+    def block_memo(self, stopwords: frozenset[str]) -> dict[str, Any]:
+        """Room for `classify` to remember what it found about the short
+        blocks it read with these rules and `stopwords`.
+
+        It is emptied with the rest of the memo (`clear_memo`); the caller
+        keeps it under MEMO_SIZE entries.
+        """
+        memos = self._block_memos
+        memo = memos.get(stopwords)
+        if memo is None:
+            memo = memos[stopwords] = {}
+        return memo
 
     def cue(self, cues: frozenset[str], guard: list[str]) -> Hit | None:
         """The first cue rule found in a block's tag and class/id strings.
@@ -585,36 +721,56 @@ class CompiledRules:
         pattern = self._patterns[Scope.CUE]
         if pattern is None or not cues:
             return None
-        key = (Scope.CUE, cues)
-        known = self._memo.get(key, _UNKNOWN)
+        sets = self._cue_sets
+        known = sets.get(cues, _UNKNOWN)
         if known is not _UNKNOWN:
             return known
-        hit = None
-        for value in sorted(cues):
-            value_key = (Scope.CUE, value)
-            known = self._memo.get(value_key, _UNKNOWN)
-            if known is not _UNKNOWN:
-                hit = known
-            elif self._cue_words is not None and not self._cue_words.any_in(fold(value)):
-                # Most values hold none of the cue rules' words, and so
-                # match none of them: no timed search.
-                hit = None
-                self._remember(value_key, hit)
-            else:
-                try:
-                    # A value is one class attribute, a few hundred
-                    # characters at most in real pages; the limit guards
-                    # the rest.
-                    m = pattern.search(value, timeout=REGEX_TIMEOUT_S)
-                except TimeoutError:
-                    guard.append("cue rules timed out")
-                    return None
-                hit = None if m is None else Hit(self._rules[Scope.CUE][int(m.lastgroup[1:])], 0, 0, value)
-                self._remember(value_key, hit)
-            if hit is not None:
+        answers, holding = memo = self._cue_memo
+        # The least string known to hold a cue decides, unless a string not
+        # seen yet comes before it and holds one: only those are searched,
+        # in order, as a reading of every string in order would.
+        known_first = min(holding.keys() & cues, default=None)
+        hit = None if known_first is None else holding[known_first]
+        for value in sorted(cues.difference(answers)):
+            if known_first is not None and value > known_first:
                 break
-        self._remember(key, hit)
+            try:
+                found = self._search_cue(pattern, value)
+            except TimeoutError:
+                guard.append("cue rules timed out")
+                return None
+            self._remember_cue(memo, value, found)
+            if found is not None:
+                hit = found
+                break
+        if len(sets) >= MEMO_SIZE:
+            self._cue_sets = sets = {}
+        sets[cues] = hit
         return hit
+
+    def _search_cue(self, pattern: regex.Pattern[str], value: str) -> Hit | None:
+        """The cue rule found in one class/id string (TimeoutError if a run runs out of time)."""
+        m = None
+        if self._cue_starts is not None and value.isascii():
+            # (An ASCII string folds character for character: the places
+            # found in the folded string are those of the string.)
+            for at in self._cue_starts.positions(fold(value)):
+                if (m := pattern.match(value, at, timeout=REGEX_TIMEOUT_S)) is not None:
+                    break
+        elif self._cue_words is None or self._cue_words.any_in(fold(value)):
+            # A value is one class attribute, a few hundred characters at
+            # most in real pages; the limit guards the rest.
+            m = pattern.search(value, timeout=REGEX_TIMEOUT_S)
+        return None if m is None else Hit(self._rules[Scope.CUE][int(m.lastgroup[1:])], 0, 0, value)
+
+    def _remember_cue(self, memo: tuple[dict[str, Hit | None], dict[str, Hit]], value: str, hit: Hit | None) -> None:
+        answers, holding = memo
+        if len(answers) >= MEMO_SIZE:
+            self._cue_memo = memo = ({}, {})
+            answers, holding = memo
+        if hit is not None:
+            holding[value] = hit  # first: a reader that finds the answer finds it here too
+        answers[value] = hit
 
     def cuts(self, text: str, guard: list[str]) -> list[Hit]:
         """Every inline match in `text`, left to right, never overlapping.
@@ -625,20 +781,17 @@ class CompiledRules:
         which an alternation of them cannot, and costs a seventh of it.  A
         gated rule whose words `text` lacks is not searched at all.
         """
-        key = (Scope.INLINE, text)
-        known = self._memo.get(key, _UNKNOWN)
-        if known is not _UNKNOWN:
-            return list(known)
         present = self._gates(text) & self._scope_bits[Scope.INLINE] if self._gated[Scope.INLINE] else 0
+        unsure = present & self._exact_bits
+        while unsure:
+            bit = unsure & -unsure
+            if not any(map(text.__contains__, self._exact[bit])):
+                present ^= bit
+            unsure ^= bit
         if not present and not self._always[Scope.INLINE]:
-            hits: list[Hit] | None = []  # most blocks: no inline rule can match
-        else:
-            hits = self._search_cuts(text, present, guard)
-            if hits is None:
-                return []
-        if len(text) <= MEMO_MAX_CHARS:
-            self._remember(key, tuple(hits))
-        return hits
+            return []  # most blocks: no inline rule can match
+        hits = self._search_cuts(text, present, guard)
+        return [] if hits is None else hits
 
     def _search_cuts(self, text: str, present: int, guard: list[str]) -> list[Hit] | None:
         """`cuts` for the inline rules in `present` (and the ungated ones);

@@ -8,9 +8,9 @@ Result is then assembled once from the blocks.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import Enum
-from typing import Any
+from typing import Any, Sequence
 
 from .model import Category
 from .ruleset import Hit
@@ -39,9 +39,12 @@ class Label(Enum):
     BAD = "bad"
 
 
-@dataclass(slots=True, eq=False)
+@dataclass(frozen=True, slots=True, eq=False)
 class Decision:
-    """Why a block was dropped (a kept block has no Decision)."""
+    """Why a block was dropped (a kept block has no Decision).
+
+    Immutable: one Decision serves every block dropped for the same reason.
+    """
 
     category: Category
     rule: str
@@ -72,7 +75,11 @@ class Block:
     label: Label = Label.SHORT
     hit: Hit | None = None  # a block or heading rule that fired
     cue: Hit | None = None  # HTML: a cue rule found in the surrounding elements
-    cuts: list[Hit] = field(default_factory=list)  # inline rules that fired
+    # Inline rules that fired, left to right: classify sets them.  By
+    # default a shared empty tuple, not a new list per block, which
+    # classify would replace or leave empty: one allocation less per block
+    # for the cyclic collector to count.
+    cuts: Sequence[Hit] = ()
     # Decision (decide).
     drop: Decision | None = None
     is_title: bool = False

@@ -5,10 +5,11 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Iterable, Iterator, Sequence
 
 import regex
 
@@ -41,14 +42,19 @@ _DETECT_MIN_SHARE = 0.2
 # letters (weighted as script.measure weighs them): half Chinese and half
 # English is a mixed text, and gets no language.
 _DETECT_MIN_SCRIPT_SHARE = 0.6
-# A long line, where prose is: 60 characters, or 20 Chinese or Japanese
-# characters in a row (a line of 20 of them holds as much as 60 Latin ones).
 # Rules of this language apply after the page's own language's rules (and
 # alone when no language is detected).
 FALLBACK_LANGUAGE = "en"
 
+# A long line, where prose is: 60 characters, or 20 Chinese or Japanese
+# characters in a row (a line of 20 of them holds as much as 60 Latin ones).
 _LONG_LINE_CHARS = 60
 _DENSE_RUN = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}]{20}")
+# A character outside ASCII and the blocks of signs that hold no letter
+# and belong to no script (General Punctuation, Latin-1's signs but ª, µ
+# and º): a sample without one has ASCII letters for its only letters.
+_NOT_PLAIN = re.compile(r"[^\x00-\x7f\u00a0-\u00a9\u00ab-\u00b4\u00b6-\u00b9\u00bb-\u00bf\u2000-\u206f]")
+_ASCII_LETTER = re.compile(r"[A-Za-z]")
 
 
 def _prose_sample(text: str) -> str:
@@ -57,19 +63,51 @@ def _prose_sample(text: str) -> str:
     A scraped page opens with menus and brand names that belong to no
     language; sampling the long lines skips them.
     """
-    parts, size = [], 0
     # str.splitlines runs in C; a regex scan for long lines cost ten times
-    # as much.  A line of 20 Chinese or Japanese characters in a row holds
-    # as much as 60 Latin ones: those are sought only where such
-    # characters occur at all.
-    dense = holds_han_or_kana(text)
-    for line in text.splitlines():
-        if len(line) >= _LONG_LINE_CHARS or (dense and _DENSE_RUN.search(line)):
+    # as much.
+    sample = _long_lines(text.splitlines())
+    return text[:_DETECT_CHARS] if sample is None else sample
+
+
+def _blocks_sample(blocks: list[Block]) -> str:
+    """`_prose_sample` of the blocks' texts joined by line breaks, without
+    joining them: the sample is usually full long before the last block.
+    """
+    sample = _long_lines(_block_lines(blocks))
+    return "\n".join(b.text for b in blocks)[:_DETECT_CHARS] if sample is None else sample
+
+
+def _block_lines(blocks: list[Block]) -> Iterator[str]:
+    """The lines of the blocks' texts joined by line breaks, less some that
+    `_long_lines` would pass over (the empty ones and short ASCII ones)."""
+    for b in blocks:
+        text = b.text
+        # Neither long nor Chinese or Japanese, and no line of it can be.
+        if len(text) < _LONG_LINE_CHARS and text.isascii():
+            continue
+        # A block may hold line breaks of its own (any that splitlines
+        # knows); lines never run across blocks, as the join puts a line
+        # break between them.
+        yield from text.splitlines()
+
+
+def _long_lines(lines: Iterable[str]) -> str | None:
+    """Up to _DETECT_CHARS of the long lines, joined; None when they hold
+    under 200 characters (too little to sample)."""
+    parts, size = [], 0
+    for line in lines:
+        # A line of 20 Chinese or Japanese characters in a row holds as much
+        # as 60 Latin ones: those are sought only where such characters
+        # occur at all (str.isascii is a flag lookup, and holds_han_or_kana
+        # clears most other lines with a stdlib scan).
+        if len(line) >= _LONG_LINE_CHARS or (
+            not line.isascii() and holds_han_or_kana(line) and _DENSE_RUN.search(line)
+        ):
             parts.append(line)
             size += len(line)
             if size >= _DETECT_CHARS:
                 break
-    return " ".join(parts) if size >= 200 else text[:_DETECT_CHARS]
+    return " ".join(parts) if size >= 200 else None
 
 
 @dataclass(frozen=True)
@@ -127,6 +165,12 @@ class Cleaner:
         # a language adds its rules to that language.
         self._languages = {p.language: p for p in packs if p.language and p not in user}
         self._scripts = {code: dominant_script(" ".join(p.stopwords)) for code, p in self._languages.items()}
+        # Which languages list each stopword, by their index in _languages.
+        stop_index: dict[str, list[int]] = {}
+        for k, pack in enumerate(self._languages.values()):
+            for word in pack.stopwords:
+                stop_index.setdefault(word, []).append(k)
+        self._stop_index = {word: tuple(ks) for word, ks in stop_index.items()}
         # Site packs by domain (and alias): the user's before the built-in ones.
         self._sites: dict[str, list[RulePack]] = {}
         for p in [p for p in user if p.site] + [p for p in packs if p.site and p not in user]:
@@ -238,25 +282,40 @@ class Cleaner:
         60% of its letters (half Chinese and half English), or when
         neither test is met.
         """
-        sample = _prose_sample(text)
+        return self._detect(_prose_sample(text))
+
+    def _detect(self, sample: str) -> str | None:
+        """`detect_language` of the text that `sample` was drawn from."""
         m = measure(sample)
         if m.words < _DETECT_MIN_TOKENS:
             return None
-        guess = script_language(sample)
+        # Most English samples hold no letter but ASCII ones ("’", "—" and
+        # "©" are no letters): the scans by script would find no script to
+        # guess a language from, and every letter Latin.
+        plain = _NOT_PLAIN.search(sample) is None
+        guess = None if plain else script_language(sample)
         if guess is not None and guess not in self._languages:
             # Kana, Hangul, Thai, Hebrew…: no pack's stopwords can claim them.
             return guess
-        counts = Counter(m.tokens)
-        # A set meets a set from its smaller side: a pack's few hundred
-        # stopwords, not the sample's thousands of distinct words.
-        vocabulary = frozenset(counts)
+        # Each stopword of the sample credits every language that lists it:
+        # one pass over the sample's stopwords instead of one per pack.
+        stops = [0] * len(self._languages)
+        for word, n in Counter(filter(self._stop_index.__contains__, m.tokens)).items():
+            for k in self._stop_index[word]:
+                stops[k] += n
         best, best_share = None, _DETECT_MIN_SHARE
-        for code, pack in self._languages.items():
-            share = stop_ratio(sum(counts[w] for w in pack.stopwords & vocabulary), m)
+        for code, n in zip(self._languages, stops):
+            share = stop_ratio(n, m)
             if share > best_share:
                 best, best_share = code, share
         if best is not None and self._scripts.get(best):
-            if script_share(sample, self._scripts[best]) < _DETECT_MIN_SCRIPT_SHARE:
+            script = self._scripts[best]
+            if plain:
+                # As script_share counts: all letters are Latin, none other.
+                share = 1.0 if script == "Latin" and _ASCII_LETTER.search(sample) else 0.0
+            else:
+                share = script_share(sample, script)
+            if share < _DETECT_MIN_SCRIPT_SHARE:
                 return None  # mixed scripts: no language holds the text
         return best or guess
 
@@ -291,7 +350,7 @@ class Cleaner:
             raise TypeError(f"clean_html() takes str or bytes, not {type(html).__name__}")
         blocks, containers = segment_html(html)
         if language is None and self.options.language is None:
-            language = self.detect_language("\n".join(b.text for b in blocks))
+            language = self._detect(_blocks_sample(blocks))
         return self._run(html, blocks, language or self.options.language, encoding, guard, containers, sites)
 
     def _run(

@@ -35,7 +35,15 @@ import unicodedata
 from .blocks import Block, Decision, Label
 from .classify import LINK_DENSITY_BAD, LINK_DENSITY_NEAR
 from .model import Category
-from .ruleset import Action
+from .ruleset import Action, Hit, Rule
+
+# Enum members that the loops below test, as module constants: a lookup
+# such as `Label.GOOD` goes through EnumType.__getattr__ and costs about
+# 90 ns on CPython 3.11, ten times a global's, and deciding a batch makes
+# hundreds of thousands of them.
+_GOOD, _NEAR, _SHORT, _BAD = Label.GOOD, Label.NEAR, Label.SHORT, Label.BAD
+_AD, _BYLINE, _CAPTION, _COMMENTS = Category.AD, Category.BYLINE, Category.CAPTION, Category.COMMENTS
+_DROP_BLOCK, _DROP_SECTION = Action.DROP_BLOCK, Action.DROP_SECTION
 
 RESUME_RUN = 2
 RESUME_MIN_WORDS = 8
@@ -92,12 +100,44 @@ PAGE_TITLE = "html.title"
 TITLE_REPEAT = "body.title-repeat"
 NAME_BYLINE = "byline.name"
 
+# Decisions are immutable: one serves every block dropped for the same
+# reason, which spares an allocation for most blocks of a page.
+_BEFORE_BODY_NAVIGATION = Decision(Category.NAVIGATION, BEFORE_BODY, "Page furniture before the article body.")
+_BEFORE_BODY_BOILERPLATE = Decision(Category.BOILERPLATE, BEFORE_BODY, "Page furniture before the article body.")
+_AFTER_BODY = Decision(Category.BOILERPLATE, AFTER_BODY, "Page furniture after the article body.")
+_NOT_PROSE = Decision(Category.BOILERPLATE, NOT_PROSE, "Long text without the stopwords of prose (a list or a menu).")
+_SHORT_IN_BODY = Decision(
+    Category.BOILERPLATE, SHORT_IN_BODY,
+    "A short line that neither reads as a sentence nor heads the prose that follows.",
+)
+_PAGE_TITLE = Decision(Category.BOILERPLATE, PAGE_TITLE, "The page's <title> element: metadata, not the article.")
+_TITLE_REPEAT = Decision(Category.BOILERPLATE, TITLE_REPEAT, "A repetition of the headline inside the article.")
+_NAME_BYLINE = Decision(Category.BYLINE, NAME_BYLINE, "A name beside the byline: the article's author.")
+_TEASER_EXCERPT = Decision(
+    Category.RELATED, TEASER_EXCERPT, "A truncated excerpt, one of several: a teaser for another article.",
+)
+_TEASER_CARD = Decision(
+    Category.RELATED, TEASER_CARD,
+    "A linked headline or its excerpt, one of the cards that end the page: a teaser for another article.",
+)
+
 TEASER_MIN_WORDS = 8
 TEASER_MIN_COUNT = 2
 CARD_MIN_COUNT = 3
 CARD_REACH = 2
 _HEADINGS = frozenset(("h1", "h2", "h3", "h4", "h5", "h6"))
+_PROSE_LABELS = (_GOOD, _NEAR)
 _TRUNCATED = re.compile(r"(?:\.\.\.|…|\[…\]|\[\.\.\.\])[\"”’)\]]?$")
+# A match of _TRUNCATED is at most six characters, and ends at the end of
+# the text or before a final line break.
+_TRUNCATED_TAIL = 7
+
+
+def _truncated(text: str) -> bool:
+    """Whether `text` ends in an ellipsis, as an excerpt cut off does."""
+    # Only the tail can match: a search from the start would scan the whole
+    # paragraph, as the pattern is anchored at the end.
+    return _TRUNCATED.search(text, max(0, len(text) - _TRUNCATED_TAIL)) is not None
 
 
 def decide(
@@ -131,10 +171,15 @@ def decide(
         inside = main_container(blocks, containers)
         if inside is not None and max(start, inside[0]) < inside[1]:
             start, stop = max(start, inside[0]), inside[1]
-    first, last = body_run(blocks, strict, start, stop, listed)
+    # The body run is sought up to three times: the scores are kept, and
+    # only those of blocks whose cue or decision changed are recomputed.
+    scores = _scores(blocks, strict, listed, start, stop)
+    first, last = _best_run(scores, start)
     if first >= 0:
         if forget_container_cues(blocks, first, last):
-            first, last = body_run(blocks, strict, start, stop, listed)
+            scores = _scores(blocks, strict, listed, start, stop)
+            first, last = _best_run(scores, start)
+        drops = [blocks[i].drop for i in range(start, stop)]
         mark_teasers(blocks, first)
         mark_cards(blocks, first)
         # Trailer headings only open sections once the article has begun: a
@@ -144,7 +189,9 @@ def decide(
         # trail the article.  Another extractor's output (favor="recall")
         # is an article by assumption, so its trailer headings are trusted.
         mark_sections(blocks, first if strict >= LENIENT_BELOW or favor == "recall" else _prose_middle(blocks), containers)
-    first, last = body_run(blocks, strict, start, stop, listed)
+        for i in [i for i, drop in enumerate(drops, start) if blocks[i].drop is not drop]:
+            scores[i - start] = _score(blocks[i], strict, i in listed)
+    first, last = _best_run(scores, start)
     if first < 0 and inside is not None:
         # The element with most of the prose held a comment thread, which
         # its heading has just dropped: the article is elsewhere.
@@ -155,7 +202,7 @@ def decide(
         # The element that holds the article holds all of it: tables and
         # lists between its paragraphs do not end the body.
         first, last = _prose_span(blocks, start, stop, first, last)
-    if first < 0 or not any(blocks[i].label is Label.GOOD for i in range(first, last + 1)):
+    if first < 0 or not any(blocks[i].label is _GOOD for i in range(first, last + 1)):
         # No run of prose: a list, a table, a stub.  Rather than drop all of
         # it on weak evidence, keep what no rule matched; Result.confidence
         # tells the caller how little this looks like an article.
@@ -165,7 +212,7 @@ def decide(
                 _drop_by_rule(b)
             elif b.tag == "title":
                 _drop_page_title(b)
-            elif b.cue is not None and b.label is not Label.GOOD:
+            elif b.cue is not None and b.label is not _GOOD:
                 # A menu, a form label, a caption named as such: no doubt
                 # about them, whatever the page is.
                 _drop_by_cue(b)
@@ -186,7 +233,7 @@ def decide(
 
 def _prose_span(blocks: list[Block], start: int, stop: int, first: int, last: int) -> tuple[int, int]:
     """The run widened to the first and last prose of the article's element."""
-    good = [i for i in range(start, stop) if blocks[i].label is Label.GOOD and blocks[i].drop is None and blocks[i].hit is None]
+    good = [i for i in range(start, stop) if blocks[i].label is _GOOD and blocks[i].drop is None and blocks[i].hit is None]
     if not good:
         return first, last
     return min(first, good[0]), max(last, good[-1])
@@ -217,6 +264,9 @@ def trailing_list(blocks: list[Block], last: int, containers: list) -> int:
     return end
 
 
+_COLONS = (":", "：")
+
+
 def announced(blocks: list[Block]) -> set[int]:
     """The lead-in lines and the blocks they announce.
 
@@ -227,25 +277,27 @@ def announced(blocks: list[Block]) -> set[int]:
     marks; in the body run they score as near-prose, not as furniture.
     """
     listed: set[int] = set()
-    i = 0
-    while i < len(blocks):
-        if not _lead_in(blocks[i]):
-            i += 1
-            continue
+    # Lead-ins end in a colon: that test, after the cheapest one, leaves
+    # few blocks to check.
+    leads = [i for i, b in enumerate(blocks) if b.hit is None and b.text.rstrip().endswith(_COLONS) and _lead_in(b)]
+    end = 0  # blocks before it are items of the last list
+    for i in leads:
+        if i < end:
+            continue  # an item of the list above, not a lead-in of its own
         j = i + 1
         while j < len(blocks) and _list_item(blocks[j]):
             listed.add(j)
             j += 1
         if j > i + 1:
             listed.add(i)
-        i = j
+        end = j
     return listed
 
 
 def _lead_in(b: Block) -> bool:
     return (
         b.hit is None and b.drop is None and b.cue is None and not b.is_title
-        and b.words >= LEAD_IN_MIN_WORDS and b.text.rstrip().endswith((":", "："))
+        and b.words >= LEAD_IN_MIN_WORDS and b.text.rstrip().endswith(_COLONS)
         and b.link_density <= LINK_DENSITY_NEAR
     )
 
@@ -253,7 +305,7 @@ def _lead_in(b: Block) -> bool:
 def _list_item(b: Block) -> bool:
     # A weak rule's hit (a bare number, a separator) is a table cell here.
     return (
-        (b.hit is None or b.hit.rule.weak) and b.drop is None and b.cue is None and b.label is not Label.GOOD
+        (b.hit is None or b.hit.rule.weak) and b.drop is None and b.cue is None and b.label is not _GOOD
         and b.link_density <= LINK_DENSITY_NEAR
     )
 
@@ -268,23 +320,24 @@ def drop_furniture(blocks: list[Block], first: int, last: int, strict: float, li
     for i, b in enumerate(blocks):
         if b.is_title:
             continue
-        if b.hit is not None and not (b.hit.rule.weak and first < i < last and not _invisible(b.text)):
-            _drop_by_rule(b)
-        elif b.hit is not None:
-            continue  # a bare link or a separator between paragraphs: the article's own
-        elif i in listed and first <= i <= last:
+        if b.hit is not None:
+            if not (b.hit.rule.weak and first < i < last and not _invisible(b.text)):
+                _drop_by_rule(b)
+            # else a bare link or a separator between paragraphs: the article's own
+            continue
+        in_body = first <= i <= last
+        if in_body and i in listed:
             continue  # a lead-in line or what it announces
-        elif b.tag == "title":
+        if b.tag == "title":
             _drop_page_title(b)
-        elif b.cue is not None and (b.cue.rule.category is Category.CAPTION or not (first <= i <= last and b.label in (Label.GOOD, Label.NEAR))):
+        elif b.cue is not None and (b.cue.rule.category is _CAPTION or not (in_body and b.label in _PROSE_LABELS)):
             # Prose inside the article's run outweighs a container's name,
             # except a caption's: a photo's caption reads as prose too.
             _drop_by_cue(b)
         elif i < first:
-            category = Category.NAVIGATION if b.words <= 4 else Category.BOILERPLATE
-            _drop_unmatched(b, category, BEFORE_BODY, "Page furniture before the article body.")
+            _drop_unmatched(b, _BEFORE_BODY_NAVIGATION if b.words <= 4 else _BEFORE_BODY_BOILERPLATE)
         elif i > last:
-            _drop_unmatched(b, Category.BOILERPLATE, AFTER_BODY, "Page furniture after the article body.")
+            _drop_unmatched(b, _AFTER_BODY)
         elif strict < LENIENT_BELOW:
             continue  # a clean document: unknown short lines are list items, not furniture
         elif b.tag and b.link_density <= LINK_DENSITY_BAD:
@@ -292,19 +345,21 @@ def drop_furniture(blocks: list[Block], first: int, last: int, strict: float, li
             # between the article's paragraphs that neither a rule nor a cue
             # marks is the article's own (a table row, a list item, a tweet).
             continue
-        elif b.label is Label.BAD:
-            _drop_unmatched(b, Category.BOILERPLATE, NOT_PROSE, "Long text without the stopwords of prose (a list or a menu).")
-        elif b.label is Label.SHORT and not _short_kept(blocks, i, first, last):
-            _drop_unmatched(b, Category.BOILERPLATE, SHORT_IN_BODY, "A short line that neither reads as a sentence nor heads the prose that follows.")
+        elif b.label is _BAD:
+            _drop_unmatched(b, _NOT_PROSE)
+        elif b.label is _SHORT and not _short_kept(blocks, i, first, last):
+            _drop_unmatched(b, _SHORT_IN_BODY)
 
 
 def drop_title_repeats(blocks: list[Block], title: int, first: int, last: int) -> None:
     """Drop the headline's repetitions inside the body (a gallery's or a
     share box's copy of it): the article says its headline once."""
     headline = blocks[title].text.casefold()
-    for b in blocks[first:last + 1]:
-        if b.drop is None and b.text.casefold() == headline:
-            b.drop = Decision(Category.BOILERPLATE, TITLE_REPEAT, "A repetition of the headline inside the article.")
+    for i in range(first, last + 1):
+        b = blocks[i]
+        # Case folding never shortens a text: a longer block cannot repeat it.
+        if b.drop is None and len(b.text) <= len(headline) and b.text.casefold() == headline:
+            b.drop = _TITLE_REPEAT
 
 
 def _invisible(text: str) -> bool:
@@ -324,33 +379,68 @@ def name_bylines(blocks: list[Block]) -> None:
     Structure drops such a line as furniture but cannot say what it is; its
     neighbour can ("Jane Doe" above "Updated: March 3, 2024").
     """
-    for i, b in enumerate(blocks):
-        d = b.drop
-        if d is None or not d.rule.startswith("body.") or not _NAME.fullmatch(b.text):
-            continue
-        near = blocks[max(0, i - 1):i] + blocks[i + 1:i + 2]
-        if any(n.drop is not None and n.drop.category is Category.BYLINE and not n.drop.rule.startswith("body.") for n in near):
-            b.drop = Decision(Category.BYLINE, NAME_BYLINE, "A name beside the byline: the article's author.")
+    # Only the blocks beside a byline are candidates, judged in order.  A
+    # name judged the author's is a byline itself, so the block after it is
+    # judged next: as a pass over every block would, left to right.
+    n = len(blocks)
+    bylines = [i for i, b in enumerate(blocks) if b.drop is not None and b.drop.category is _BYLINE]
+    for i in sorted({j for i in bylines if _byline_by_rule(blocks[i]) for j in (i - 1, i + 1) if 0 <= j < n}):
+        while i < n and _name_beside_byline(blocks, i):
+            blocks[i].drop = _NAME_BYLINE
+            i += 1
+
+
+def _name_beside_byline(blocks: list[Block], i: int) -> bool:
+    """Whether blocks[i], dropped by structure, is a bare name beside a byline."""
+    d = blocks[i].drop
+    return (
+        d is not None and d.rule.startswith("body.")
+        and ((i > 0 and _byline_by_rule(blocks[i - 1])) or (i + 1 < len(blocks) and _byline_by_rule(blocks[i + 1])))
+        and _NAME.fullmatch(blocks[i].text) is not None
+    )
+
+
+def _byline_by_rule(b: Block) -> bool:
+    """Whether `b` was dropped as a byline by what it says (not by structure)."""
+    d = b.drop
+    return d is not None and d.category is _BYLINE and not d.rule.startswith("body.")
+
+
+# The Decision of each rule that dropped a block, by rule id.  Two Cleaners
+# may hold rules of one id that say different things: the Decision is
+# checked against the rule.  Cleared when full: user packs made on the fly
+# would otherwise grow it without bound.
+_RULE_DECISIONS: dict[str, Decision] = {}
+_RULE_DECISIONS_MAX = 10_000
+
+
+def _rule_decision(rule: Rule) -> Decision:
+    d = _RULE_DECISIONS.get(rule.id)
+    if d is None or d.category is not rule.category or d.reason != rule.reason:
+        if len(_RULE_DECISIONS) >= _RULE_DECISIONS_MAX:
+            _RULE_DECISIONS.clear()
+        d = _RULE_DECISIONS[rule.id] = Decision(rule.category, rule.id, rule.reason)
+    return d
 
 
 def _drop_by_rule(b: Block) -> None:
-    rule = b.hit.rule
-    b.drop = Decision(rule.category, rule.id, rule.reason)
+    b.drop = _rule_decision(b.hit.rule)
 
 
 def _drop_by_cue(b: Block) -> None:
-    rule = b.cue.rule
-    _drop_unmatched(b, rule.category, rule.id, rule.reason)
+    # As _drop_unmatched, in one call: most blocks of a page are dropped here.
+    if b.drop is None:
+        b.drop = _rule_decision(b.cue.rule)
 
 
 def _drop_page_title(b: Block) -> None:
-    _drop_unmatched(b, Category.BOILERPLATE, PAGE_TITLE, "The page's <title> element: metadata, not the article.")
+    _drop_unmatched(b, _PAGE_TITLE)
 
 
-def _drop_unmatched(b: Block, category: Category, rule: str, reason: str) -> None:
+def _drop_unmatched(b: Block, decision: Decision) -> None:
     # A section drop (or any earlier decision) is more specific: keep it.
     if b.drop is None:
-        b.drop = Decision(category, rule, reason)
+        b.drop = decision
 
 
 def mark_sections(blocks: list[Block], start: int = 0, containers: list | None = None) -> None:
@@ -362,27 +452,27 @@ def mark_sections(blocks: list[Block], start: int = 0, containers: list | None =
     """
     opener: Block | None = None
     box = None
+    section: Decision | None = None  # the opener's, for every block of its section
     for i in range(start, len(blocks)):
         b = blocks[i]
         if b.hit is not None:
-            if b.hit.rule.action is Action.DROP_SECTION:
+            if b.hit.rule.action is _DROP_SECTION:
                 opener = b
                 box = containers[b.container] if containers and b.container > 0 else None
+                rule = b.hit.rule
+                reason = f"In the {rule.category.value} section that the heading {_quote(b.text)} opens."
+                section = Decision(rule.category, rule.id, reason)
             continue
         if opener is None:
             continue
         # A comment thread is prose too, comment after comment: once it has
         # begun, nothing but more comments follows.
-        if opener.hit.rule.category is not Category.COMMENTS and (
+        if opener.hit.rule.category is not _COMMENTS and (
             _prose_resumes(blocks, i) or (box is not None and _outside_box(b, box) and not _card_excerpt(blocks, i))
         ):
             opener = None
             continue
-        rule = opener.hit.rule
-        b.drop = Decision(
-            rule.category, rule.id,
-            f"In the {rule.category.value} section that the heading {_quote(opener.text)} opens.",
-        )
+        b.drop = section
 
 
 def main_container(blocks: list[Block], containers: list) -> tuple[int, int] | None:
@@ -395,7 +485,7 @@ def main_container(blocks: list[Block], containers: list) -> tuple[int, int] | N
     score: dict[int, float] = {}
     prose = 0
     for b in blocks:
-        if b.label is Label.GOOD and b.container > 0:
+        if b.label is _GOOD and b.container > 0:
             n = len(b.text)
             prose += n
             score[b.container] = score.get(b.container, 0.0) + n
@@ -405,9 +495,9 @@ def main_container(blocks: list[Block], containers: list) -> tuple[int, int] | N
     if not score:
         return None
     best = max(score, key=score.__getitem__)
-    c = containers[best]
-    inside = [i for i, b in enumerate(blocks) if c.start <= b.start and b.end <= c.end]
-    held = sum(len(blocks[i].text) for i in inside if blocks[i].label is Label.GOOD)
+    lo, hi = containers[best].start, containers[best].end
+    inside = [i for i, b in enumerate(blocks) if lo <= b.start and b.end <= hi]
+    held = sum(len(blocks[i].text) for i in inside if blocks[i].label is _GOOD)
     if not inside or held < MAIN_CONTAINER_SHARE * prose:
         return None
     return inside[0], inside[-1] + 1
@@ -424,7 +514,7 @@ def forget_container_cues(blocks: list[Block], first: int, last: int) -> bool:
     by_value: dict[str, int] = {}
     for i in range(first, last + 1):
         b = blocks[i]
-        if b.label is Label.GOOD:
+        if b.label is _GOOD:
             prose += len(b.text)
             if b.cue is not None:
                 by_value[b.cue.value] = by_value.get(b.cue.value, 0) + len(b.text)
@@ -439,10 +529,10 @@ def forget_container_cues(blocks: list[Block], first: int, last: int) -> bool:
 
 def _prose_middle(blocks: list[Block]) -> int:
     """The index of the block where half of the document's prose lies before."""
-    total = sum(len(b.text) for b in blocks if b.label is Label.GOOD)
+    total = sum(len(b.text) for b in blocks if b.label is _GOOD)
     seen = 0
     for i, b in enumerate(blocks):
-        if b.label is Label.GOOD:
+        if b.label is _GOOD:
             seen += len(b.text)
             if seen * 2 >= total:
                 return i
@@ -458,15 +548,16 @@ def mark_teasers(blocks: list[Block], start: int) -> None:
     # A teaser's excerpt follows its headline, not another paragraph: an
     # author fond of trailing ellipses writes them in running prose.
     excerpts = [
-        b for i, b in enumerate(blocks[start:], start)
-        if b.hit is None and b.words >= TEASER_MIN_WORDS and _TRUNCATED.search(b.text)
-        and not (i > 0 and blocks[i - 1].label is Label.GOOD and blocks[i - 1].drop is None)
+        blocks[i] for i in range(start, len(blocks))
+        if blocks[i].hit is None and blocks[i].words >= TEASER_MIN_WORDS
+        and not (i > 0 and blocks[i - 1].label is _GOOD and blocks[i - 1].drop is None)
+        and _truncated(blocks[i].text)
     ]
     if len(excerpts) < TEASER_MIN_COUNT:
         return
     for b in excerpts:
         if b.drop is None:
-            b.drop = Decision(Category.RELATED, TEASER_EXCERPT, "A truncated excerpt, one of several: a teaser for another article.")
+            b.drop = _TEASER_EXCERPT
 
 
 def _card_excerpt(blocks: list[Block], i: int) -> bool:
@@ -477,7 +568,7 @@ def _card_excerpt(blocks: list[Block], i: int) -> bool:
     not follow a second byline.
     """
     prev = blocks[i - 1] if i > 0 else None
-    return prev is not None and prev.drop is None and prev.hit is not None and prev.hit.rule.category is Category.BYLINE
+    return prev is not None and prev.drop is None and prev.hit is not None and prev.hit.rule.category is _BYLINE
 
 
 def mark_cards(blocks: list[Block], start: int) -> None:
@@ -493,11 +584,11 @@ def mark_cards(blocks: list[Block], start: int) -> None:
     headlines: list[int] = []
     for i in range(max(start, 1), len(blocks)):
         b = blocks[i]
-        if b.label not in (Label.GOOD, Label.NEAR) or b.hit is not None or b.link_density > LINK_DENSITY_NEAR:
+        if b.label not in _PROSE_LABELS or b.hit is not None or b.link_density > LINK_DENSITY_NEAR:
             continue
         for j in range(i - 1, max(start, i - 1 - CARD_REACH) - 1, -1):
             above = blocks[j]
-            if above.label is Label.GOOD:
+            if above.label is _GOOD:
                 break
             if above.tag in _HEADINGS and above.link_density >= LINK_DENSITY_ALL:
                 cards.append(i)
@@ -507,16 +598,13 @@ def mark_cards(blocks: list[Block], start: int) -> None:
         return
     excerpts = set(cards)
     if any(
-        blocks[k].label is Label.GOOD and k not in excerpts and blocks[k].hit is None and blocks[k].drop is None
+        blocks[k].label is _GOOD and k not in excerpts and blocks[k].hit is None and blocks[k].drop is None
         for k in range(cards[0], len(blocks))
     ):
         return  # prose between or after the cards: the article goes on
     for i in cards + headlines:
         if blocks[i].drop is None and blocks[i].hit is None:
-            blocks[i].drop = Decision(
-                Category.RELATED, TEASER_CARD,
-                "A linked headline or its excerpt, one of the cards that end the page: a teaser for another article.",
-            )
+            blocks[i].drop = _TEASER_CARD
 
 
 def _outside_box(b: Block, box) -> bool:
@@ -525,8 +613,8 @@ def _outside_box(b: Block, box) -> bool:
     Teaser excerpts are short or cut off, so they do not count.
     """
     return (
-        b.label is Label.GOOD and not (box.start <= b.start and b.end <= box.end)
-        and b.link_density <= LINK_DENSITY_NEAR and not _TRUNCATED.search(b.text)
+        b.label is _GOOD and not (box.start <= b.start and b.end <= box.end)
+        and b.link_density <= LINK_DENSITY_NEAR and not _truncated(b.text)
     )
 
 
@@ -545,8 +633,8 @@ def _prose_resumes(blocks: list[Block], i: int) -> bool:
     prev_end = -1
     for j in range(i, len(blocks)):  # not blocks[i:]: a copy per call is quadratic
         b = blocks[j]
-        prose = b.label is Label.GOOD or (
-            b.label is Label.NEAR and b.words >= RESUME_MIN_WORDS and _ends_with_full_stop(b.text)
+        prose = b.label is _GOOD or (
+            b.label is _NEAR and b.words >= RESUME_MIN_WORDS and _ends_with_full_stop(b.text)
         )
         if not prose or b.hit is not None:
             return False
@@ -576,9 +664,7 @@ def strictness(blocks: list[Block]) -> float:
     """
     if not blocks:
         return 0.0
-    # Weak rules (separator lines, bare URLs) fire in clean articles too;
-    # they are no evidence of a page around the article.
-    share = sum(b.hit is not None and not b.hit.rule.weak for b in blocks) / len(blocks)
+    share = len(_strong_hits(blocks)) / len(blocks)
     return min(1.0, (share - EVIDENCE_LOW) / (EVIDENCE_HIGH - EVIDENCE_LOW))
 
 
@@ -597,18 +683,23 @@ def already_clean(blocks: list[Block]) -> bool:
     (CLEAN_ANY_HITS), a text that opens with a list (a calendar, a table
     of results) is an article too.
     """
-    hits = 0
-    kinds: set[str] = set()
-    for b in blocks:
-        if b.hit is not None and not b.hit.rule.weak:
-            hits += 1
-            kinds.add(b.hit.rule.id)
+    strong = _strong_hits(blocks)
+    hits = len(strong)
     if hits <= CLEAN_ANY_HITS:
         return True
-    if hits > CLEAN_MAX_HITS and len(kinds) > CLEAN_MAX_KINDS:
+    if hits > CLEAN_MAX_HITS and len({h.rule.id for h in strong}) > CLEAN_MAX_KINDS:
         return False
-    lead = next((i for i, b in enumerate(blocks) if b.label is Label.GOOD), len(blocks))
+    lead = next((i for i, b in enumerate(blocks) if b.label is _GOOD), len(blocks))
     return lead <= CLEAN_LEAD
+
+
+def _strong_hits(blocks: list[Block]) -> list[Hit]:
+    """The blocks' rule hits that are evidence of furniture.
+
+    Weak rules (separator lines, bare URLs) fire in clean articles too;
+    they are no evidence of a page around the article.
+    """
+    return [b.hit for b in blocks if b.hit is not None and not b.hit.rule.weak]
 
 
 def layout_strictness(blocks: list[Block]) -> float:
@@ -621,7 +712,7 @@ def layout_strictness(blocks: list[Block]) -> float:
     """
     if not blocks:
         return 0.0
-    share = sum(b.label is Label.SHORT and not b.terminal and b.hit is None for b in blocks) / len(blocks)
+    share = sum(b.label is _SHORT and not b.terminal and b.hit is None for b in blocks) / len(blocks)
     return min(1.0, (share - LAYOUT_LOW) / (LAYOUT_HIGH - LAYOUT_LOW))
 
 
@@ -629,48 +720,57 @@ _CELLS = frozenset(("td", "th"))
 
 
 def _score(b: Block, strict: float, listed: bool = False) -> float:
-    if listed and b.drop is None:
+    # Every block of a page is scored: those that no rule, cue or earlier
+    # decision touched, most of them in text, take the shortest way through.
+    if b.drop is not None:
+        return -RULE_COST
+    if listed:
         return NEAR_SHARE * b.length
-    if b.drop is None and b.label is not Label.GOOD and _ad_slot(b):
+    if b.hit is None and b.cue is None:
+        if _data_cell(b):
+            return 0.0
+        return _label_score(b, strict)
+    if b.label is not _GOOD and _ad_slot(b):
         # An ad between the article's paragraphs, its label ("Advertisement",
         # "Continue reading below") or its lines ("Thanks for watching!",
         # "Visit Website"), says nothing of where the article ends (a
         # trailer heading does): it neither ends nor extends the run.
         return 0.0
-    if b.cue is not None and b.hit is None and b.drop is None:
+    if b.hit is None:
         # A DOM cue is a hint, not a verdict: templates wrap whole stories in
         # containers named like furniture.  Prose still scores as prose.
         return _label_score(b, strict) - CUE_COST
-    if (
-        b.tag in _CELLS and b.label is not Label.GOOD and b.link_density <= LINK_DENSITY_NEAR
-        and b.drop is None and (b.hit is None or b.hit.rule.weak)
-    ):
-        # A link-free table cell is data (a stats table between paragraphs;
-        # a bare number is one too), neither prose nor furniture: the tables
-        # that lay out menus are links.
-        return 0.0
-    if b.hit is not None and b.hit.rule.weak and b.drop is None:
-        # Separators, stray symbols, bare URLs: no more telling than an unknown short line.
-        return -SHORT_COST * max(strict, 0.0)
-    if b.hit is not None or b.drop is not None:
-        return -RULE_COST
-    return _label_score(b, strict)
+    if b.hit.rule.weak:
+        # A bare number is a table cell too; separators, stray symbols and
+        # bare URLs are no more telling than an unknown short line.
+        return 0.0 if _data_cell(b) else -SHORT_COST * max(strict, 0.0)
+    return -RULE_COST
+
+
+def _data_cell(b: Block) -> bool:
+    """Whether `b` is a link-free table cell that is not prose.
+
+    Such a cell is data (a stats table between paragraphs), neither prose
+    nor furniture: the tables that lay out menus are links.
+    """
+    return b.tag in _CELLS and b.label is not _GOOD and b.link_density <= LINK_DENSITY_NEAR
 
 
 def _ad_slot(b: Block) -> bool:
     """Whether an ad rule (a block's, or else its container's cue) names `b`."""
     rule = b.hit.rule if b.hit is not None else b.cue.rule if b.cue is not None else None
-    return rule is not None and rule.category is Category.AD and rule.action is Action.DROP_BLOCK
+    return rule is not None and rule.category is _AD and rule.action is _DROP_BLOCK
 
 
 def _label_score(b: Block, strict: float) -> float:
     # b.length, not len(b.text): a Chinese paragraph scores what the same
     # prose in a spaced script would, against the same fixed costs.
-    if b.label is Label.GOOD:
+    label = b.label
+    if label is _GOOD:
         return float(b.length)
-    if b.label is Label.NEAR:
+    if label is _NEAR:
         return NEAR_SHARE * b.length
-    if b.label is Label.SHORT:
+    if label is _SHORT:
         return -SHORT_COST * strict
     return -BAD_SHARE * b.length * strict
 
@@ -683,16 +783,28 @@ def body_run(
 
     `listed` are the lead-in lines and what they announce (`announced`).
     """
+    return _best_run(_scores(blocks, strict, listed, start, len(blocks) if stop is None else stop), start)
+
+
+def _scores(blocks: list[Block], strict: float, listed: set[int], start: int, stop: int) -> list[float]:
+    """The scores of blocks[start:stop]."""
+    return [_score(blocks[i], strict, i in listed) for i in range(start, stop)]
+
+
+def _best_run(scores: list[float], offset: int) -> tuple[int, int]:
+    """The first and last index of the best-scoring run (the maximum-sum
+    subarray), counted from `offset`, or (-1, -1) when no run scores above 0."""
     best, best_first, best_last = 0.0, -1, -1
-    total, first = 0.0, start
-    for i in range(start, len(blocks) if stop is None else stop):
-        b = blocks[i]
+    total, first = 0.0, 0
+    for i, score in enumerate(scores):
         if total <= 0:
             total, first = 0.0, i
-        total += _score(b, strict, i in listed)
+        total += score
         if total > best:
             best, best_first, best_last = total, first, i
-    return best_first, best_last
+    if best_first < 0:
+        return -1, -1
+    return best_first + offset, best_last + offset
 
 
 # Headlines do not end with a full stop (one after an abbreviation such as
@@ -711,7 +823,7 @@ def _ends_with_full_stop(text: str) -> bool:
 def _headline_like(b: Block) -> bool:
     return (
         b.hit is None
-        and b.label is not Label.GOOD
+        and b.label is not _GOOD
         and TITLE_MIN_WORDS <= b.words <= TITLE_MAX_WORDS
         and not _ends_with_full_stop(b.text)
         and not _INNER_SENTENCE_END.search(b.text)
@@ -731,16 +843,21 @@ def headline_anchor(blocks: list[Block]) -> int | None:
     if len(blocks) < 3:
         return None
     page_title = blocks[0].text.casefold()
+    # The repetition carries most of the title: a subheading that merely
+    # starts like it ("16-inch MacBook Pro" in a review of one) does not.
+    # Case folding never shortens a text, so a block longer than the title
+    # cannot start it: the length tests clear most blocks at no cost.
+    shortest, longest = max(15, len(page_title) // 2), len(page_title)
+    repeats = [
+        i for i in range(1, len(blocks))
+        if shortest <= len(blocks[i].text) <= longest and page_title.startswith(blocks[i].text.casefold())
+    ]
     best, best_prose = None, 0
-    for i in range(1, len(blocks)):
+    for i in repeats:
         b = blocks[i]
-        # The repetition carries most of the title: a subheading that merely
-        # starts like it ("16-inch MacBook Pro" in a review of one) does not.
-        if len(b.text) < max(15, len(page_title) // 2) or not _headline_like(b):
+        if not _headline_like(b):
             continue
-        if not page_title.startswith(b.text.casefold()):
-            continue
-        prose = sum(len(x.text) for x in blocks[i + 1:i + 1 + ANCHOR_REACH] if x.label is Label.GOOD)
+        prose = sum(len(x.text) for x in blocks[i + 1:i + 1 + ANCHOR_REACH] if x.label is _GOOD)
         # HTML marks the headline: an <h1> repetition beats any other (a
         # gallery or share box that repeats the title inside the story).
         if prose and (b.tag == "h1", prose) > (best is not None and blocks[best].tag == "h1", best_prose):
@@ -772,14 +889,14 @@ def find_title(blocks: list[Block], first: int, last: int | None = None) -> int 
     if not candidates:
         return None
     nearest = candidates[0]
-    if nearest == first and not (first + 1 < len(blocks) and blocks[first + 1].label in (Label.GOOD, Label.NEAR)):
+    if nearest == first and not (first + 1 < len(blocks) and blocks[first + 1].label in _PROSE_LABELS):
         return candidates[1] if len(candidates) > 1 else None
     return nearest
 
 
 def _label_line(b: Block) -> bool:
     """A section label or kicker: a short line that cannot be the headline."""
-    return b.label is Label.SHORT and b.words < TITLE_MIN_WORDS and b.hit is None
+    return b.label is _SHORT and b.words < TITLE_MIN_WORDS and b.hit is None
 
 
 def _short_kept(blocks: list[Block], i: int, first: int, last: int) -> bool:
@@ -804,6 +921,6 @@ def _prose_near(blocks: list[Block], i: int, step: int, bound: int) -> bool:
             return False
         b = blocks[j]
         if b.hit is None and b.drop is None and not b.is_title:
-            return b.label in (Label.GOOD, Label.NEAR)
+            return b.label in _PROSE_LABELS
         j += step
     return False

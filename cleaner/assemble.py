@@ -116,11 +116,6 @@ def assemble(
     out: list[str] = []
     out_len = 0
     prev: Block | None = None
-    # For `confidence`, gathered on the way as `confidence` would in two more
-    # passes over the blocks: the kept ones, and their runs (see `_runs`).
-    kept: list[Block] = []
-    runs = 0
-    in_run = False
     for b in blocks:
         if b.is_title:
             title = new_segment(b.start, b.end, b.text, None, None)
@@ -128,13 +123,7 @@ def assemble(
         d = b.drop
         if d is not None:
             removed.append(new_removal(b.start, b.end, b.text, d.category, d.rule, d.reason))
-            if in_run and d.rule.startswith(_STRUCTURAL):
-                in_run = False
             continue
-        kept.append(b)
-        if not in_run:
-            runs += 1
-            in_run = True
         for k, (i, j) in enumerate(_kept_pieces(b, removed)):
             if segments:
                 sep = " " if k else ("\n" if prev is not None and prev.para == b.para else "\n\n")
@@ -155,6 +144,6 @@ def assemble(
         removed=tuple(removed),
         language=language,
         encoding=encoding,
-        confidence=_confidence(kept, runs),
+        confidence=confidence(blocks),
         warnings=tuple(warnings or ()),
     )

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 import cleaner
@@ -53,6 +54,7 @@ LINE_ENDS = ["\n", "\r\n", "\r", "\n\n", "\r\n\r\n", "\r\r", "\n \n", "\n\u00a0\
 # (Cf: zero-width space, BOM) included.
 any_char = st.characters(codec=None, categories=["L", "M", "N", "P", "S", "Z", "Cc", "Cf", "Cs", "Co"])
 any_text = st.text(any_char, max_size=80)
+SURROGATE_PAIR = re.compile("[\ud800-\udbff][\udc00-\udfff]")
 cruft_line = st.sampled_from(CRUFT)
 prose_line = st.lists(st.sampled_from(PROSE), min_size=1, max_size=4).map(" ".join)
 odd_piece = st.sampled_from(ODD)
@@ -121,6 +123,12 @@ def test_partition_with_forced_language(source, language):
 @settings(max_examples=100, deadline=None)
 @given(documents())
 def test_to_dict_round_trips_on_documents(source):
+    # JSON cannot tell a lone high surrogate followed by a lone low one from
+    # the character outside the BMP that the two encode: json.dumps writes
+    # both as "\\ud800\\udc00", which reads back as the one character.  No
+    # decoder produces such a pair (surrogateescape gives low ones only), so
+    # the round trip is claimed for every other source.
+    assume(not SURROGATE_PAIR.search(source))
     _check_to_dict(cleaner.clean(source))
 
 

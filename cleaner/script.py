@@ -55,6 +55,15 @@ _WORD = regex.compile(r"\w+")
 # The same on ASCII text, where the two engines agree on \w; stdlib re finds
 # the words of a short line in four fifths of the time.
 _ASCII_WORD = re.compile(r"\w+")
+# Faster still on ASCII text (what `measure` uses; `_ASCII_WORD` is its
+# definition): each byte that \w matches lowercased, every other byte a
+# space, so that `bytes.split` cuts the text into the words of
+# `_ASCII_WORD.findall(text.lower())`.  A table lookup per byte and a split
+# in C took 15 ms where the findall took 31 ms on the 181 benchmark pages'
+# ASCII blocks (tests/test_script.py checks every ASCII text).
+_ASCII_WORD_BYTES = bytes(
+    ord(chr(c).lower()) if _ASCII_WORD.fullmatch(chr(c)) else ord(" ") for c in range(256)
+)
 # Runs of one class, for `_count`.
 _HAN = regex.compile(r"\p{Han}+")
 _KANA = regex.compile(f"[{_KANA_CLASS}]+")
@@ -174,7 +183,7 @@ def measure(text: str) -> Measure:
     ['وقال', 'ال', 'متحدث', 'باسم', 'ال', 'وزارة']
     """
     if text.isascii():
-        tokens = _ASCII_WORD.findall(text.lower())
+        tokens = text.encode().translate(_ASCII_WORD_BYTES).decode().split()
         return Measure(tokens, len(tokens), len(text))
     lower = text.lower()
     maybe = _MAYBE_SPECIAL.search(text)

@@ -338,3 +338,23 @@ def test_a_runaway_pattern_is_recorded_not_fatal(tmp_path):
     assert_partition(source, result)
     assert any("timed out" in w for w in result.warnings)
     assert "mine.slow" not in [r.rule for r in result.removed]
+
+
+@pytest.mark.parametrize("scope, action", [("heading", "drop_block"), ("inline", "cut"), ("cue", "drop_block")])
+def test_a_runaway_pattern_is_recorded_in_every_scope(tmp_path, scope, action):
+    """The time limit holds in each path that runs patterns (the engine
+    passes it by position: a slip would silently drop it)."""
+    path = _pack(tmp_path, "slow.toml", _rule(id="mine.slow", scope=scope, action=action,
+                                              pattern="'''(?:a|aa)+b'''").replace(
+        'match = ["zorblax deals"]', 'match = ["aab"]'))
+    runaway = "a" * 60 + "c b"
+    c = cleaner.Cleaner(rules=[path])
+    if scope == "cue":
+        page = f'<html><body><article><p>{ARTICLE}</p></article><div class="{runaway}"><p>Tail.</p></div></body></html>'
+        result = c.clean_html(page.encode())
+    else:
+        source = ARTICLE + "\n\n" + runaway
+        result = c.clean(source)
+        assert_partition(source, result)
+    assert any(w.startswith(f"{scope} rules timed out") for w in result.warnings), result.warnings
+    assert "mine.slow" not in [r.rule for r in result.removed]

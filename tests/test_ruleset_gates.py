@@ -179,6 +179,22 @@ def test_cue_rules_answer_as_a_search_of_every_value(values):
     assert (hit and (hit.rule.id, hit.value)) == expected
 
 
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(st.lists(st.sampled_from(_CUE_PARTS), max_size=6).map("".join), min_size=1, max_size=5),
+                min_size=1, max_size=8))
+def test_cue_sets_asked_in_a_row_answer_as_each_alone(sets):
+    """The memo of values found (or not) in earlier sets gives each set
+    the answer a fresh reading of its values in order gives."""
+    rules = _ENGLISH
+    rules.clear_memo()
+    remembered = [rules.cue(frozenset(values), []) for values in sets]
+    fresh = []
+    for values in sets:
+        rules.clear_memo()
+        fresh.append(rules.cue(frozenset(values), []))
+    assert remembered == fresh
+
+
 def test_classify_remembers_what_a_fresh_reading_finds():
     """A text met again (with other cues, a strong cue that drops it whole,
     links) gets what a first reading gives it."""

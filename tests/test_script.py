@@ -8,6 +8,8 @@ import sys
 import time
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import cleaner
 from cleaner.blocks import Block, Label
@@ -66,6 +68,26 @@ def test_ascii_measure_is_the_plain_word_count():
     m = measure("Don't stop: the 3 councils met.")
     assert m.tokens == ["don", "t", "stop", "the", "3", "councils", "met"]
     assert (m.words, m.length) == (7, 31)
+
+
+def test_ascii_words_are_those_of_the_plain_findall():
+    # `measure` cuts ASCII text with a byte table (script._ASCII_WORD_BYTES)
+    # in place of the findall that defines its words: every ASCII character,
+    # alone and between letters, and arbitrary ASCII text.
+    from cleaner.script import _ASCII_WORD
+
+    for c in map(chr, range(128)):
+        for text in (c, f"a{c}b", f"{c}A{c}", c * 3):
+            assert measure(text).tokens == _ASCII_WORD.findall(text.lower()), repr(text)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.text(alphabet=st.characters(max_codepoint=127), max_size=40))
+def test_ascii_measure_matches_the_plain_findall_on_any_text(text):
+    from cleaner.script import _ASCII_WORD
+
+    tokens = _ASCII_WORD.findall(text.lower())
+    assert measure(text) == (tokens, len(tokens), len(text))
 
 
 def test_spaced_non_latin_scripts_count_words_and_characters_as_they_are():
